@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/env.ts';
+import type { DailyLimits } from '../ledger/limits.ts';
+import type { Attempt, Ledger } from '../ledger/ledger.ts';
+import { CLIENT_DISCONNECTED } from '../ledger/reconcile.ts';
+import { billingFromGeneration, billingFromUsage, type Settlement } from '../ledger/settlement.ts';
+import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
+import type { OpenRouterClient } from '../llm/openrouter-client.ts';
+import type { ChatStream, Usage } from '../llm/types.ts';
+import type { BackgroundTasks } from '../shared/background.ts';
+import { AppError } from '../shared/errors.ts';
+import type { ProfilesRepo } from '../users/profiles-repo.ts';
+import type { MessagesRepo } from './messages-repo.ts';
+import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
+
+/** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
+export type ChatEvent =
+  | { type: 'delta'; content: string }
+  | {
+      type: 'usage';
+      prompt_tokens: number | null;
+      completion_tokens: number | null;
+      total_tokens: number | null;
+      cost_usd: string | null;
+      model: string;
+    }
+  | { type: 'error'; error: { code: string; message: string } };
+
+export interface ChatRun {
+  requestId: string;
+  events: ReadableStream<ChatEvent>;
+  /** The client went away: stop the upstream; the cost is still settled. */
+  abort(): void;
+}
+
+export interface ChatServiceDeps {
+  config: Pick<Config, 'openRouter' | 'limits'>;
+  client: OpenRouterClient;
+  ledger: Ledger;
+  limits: DailyLimits;
+  messages: MessagesRepo;
+  profiles: ProfilesRepo;
+  background: BackgroundTasks;
+  /** Extra context for the prompt (the logbook's patterns), when available. */
+  patternsSummary?: (userId: string) => Promise<string | undefined>;
+  /** How long to poll `/generation` for a stream that never delivered usage. */
+  generationWaitMs?: number;
+}
+
+/** The streaming chat: limit, prompt, ledger row, upstream stream, settlement. No HTTP in here. */
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  /**
+   * Starts a chat turn. Throws AppError before anything streams (limit reached, upstream
+   * refused); otherwise returns the run whose events the caller forwards to the client.
+   */
+  async start(userId: string, message: string, requestId = randomUUID()): Promise<ChatRun> {
+    const { config, limits, ledger, messages } = this.deps;
+    const model = config.openRouter.model;
+    const verdict = await limits.take(userId, 'chat', config.limits.dailyChat, config.limits.dailyBudgetUsd);
+    if (!verdict.allowed) throw limitError(verdict.reason, config.limits.dailyChat);
+
+    await messages.add(userId, 'user', message, requestId);
+    const prompt = await this.prompt(userId);
+    const attempt = await ledger.open({ requestId, userId, endpoint: 'chat', model });
+    const abort = new AbortController();
+    const startedAt = performance.now();
+    let stream: ChatStream;
+    try {
+      stream = await this.deps.client.streamChat({ model, messages: prompt, user: userId, signal: abort.signal });
+    } catch (error) {
+      const latencyMs = Math.round(performance.now() - startedAt);
+      await ledger.settle(attempt, { status: 'error', costSource: 'none', errorCode: upstreamErrorCode(error), latencyMs });
+      await limits.giveBack(userId, 'chat');
+      throw toClientError(error);
+    }
+    if (stream.generationId) await ledger.attachGeneration(attempt.rowId, stream.generationId);
+
+    let emit: ReadableStreamDefaultController<ChatEvent> | undefined;
+    const events = new ReadableStream<ChatEvent>({
+      start: (controller) => {
+        emit = controller;
+      },
+      cancel: () => abort.abort(),
+    });
+    const output = new EventOutput(() => emit);
+    this.deps.background.run(this.pump({ attempt, stream, abort, startedAt, output, userId }));
+    return { requestId, events, abort: () => abort.abort() };
+  }
+
+  private async prompt(userId: string) {
+    const [history, profile, patternsSummary] = await Promise.all([
+      this.deps.messages.recent(userId, CHAT_HISTORY_SIZE),
+      this.deps.profiles.get(userId),
+      this.deps.patternsSummary?.(userId),
+    ]);
+    return buildChatPrompt({ history, climbingContext: profile.climbing_context, patternsSummary });
+  }
+
+  /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
+  private async pump(run: {
+    attempt: Attempt;
+    stream: ChatStream;
+    abort: AbortController;
+    startedAt: number;
+    output: EventOutput;
+    userId: string;
+  }): Promise<void> {
+    const { attempt, stream, abort, startedAt, output } = run;
+    let text = '';
+    let usage: Usage | undefined;
+    let servedModel: string | undefined;
+    let failure: { code: string; message: string } | undefined;
+    let ttftMs: number | undefined;
+    for await (const part of stream.parts) {
+      if (part.type === 'text-delta') {
+        ttftMs ??= Math.round(performance.now() - startedAt);
+        text += part.text;
+        output.send({ type: 'delta', content: part.text });
+      } else if (part.type === 'usage') usage = part.usage;
+      else if (part.type === 'served-model') servedModel = part.model;
+      else failure = { code: part.code, message: part.message };
+    }
+    const known = {
+      servedModel,
+      generationId: stream.generationId,
+      latencyMs: Math.round(performance.now() - startedAt),
+      ttftMs,
+    };
+
+    if (!abort.signal.aborted && !failure) {
+      const billing = usage ? billingFromUsage(usage) : await this.billingFromStats(stream.generationId);
+      const settled = await this.deps.ledger.settle(attempt, { status: 'ok', ...known, ...(billing ?? { costSource: 'none' }) });
+      await this.deps.messages.add(run.userId, 'assistant', text, attempt.requestId);
+      output.send({
+        type: 'usage',
+        prompt_tokens: billing?.promptTokens ?? null,
+        completion_tokens: billing?.completionTokens ?? null,
+        total_tokens: billing?.totalTokens ?? null,
+        cost_usd: settled.costUsd ?? null,
+        model: servedModel ?? attempt.model,
+      });
+      output.close();
+      return;
+    }
+
+    // Cut, failed or abandoned by the client: the client hears at once, the cost is settled after.
+    const errorCode = abort.signal.aborted ? CLIENT_DISCONNECTED : failure!.code;
+    if (failure && !abort.signal.aborted) output.send({ type: 'error', error: failure });
+    output.close();
+    const billing = usage ? billingFromUsage(usage) : await this.billingFromStats(stream.generationId);
+    if (!billing && stream.generationId) {
+      // Not reported yet: leave the row pending for the reconciler, with what we know.
+      await this.deps.ledger.annotate(attempt, { ...known, errorCode });
+      return;
+    }
+    const status: Settlement['status'] = abort.signal.aborted ? 'aborted' : 'error';
+    await this.deps.ledger.settle(attempt, { status, ...known, errorCode, ...(billing ?? { costSource: 'none' }) });
+  }
+
+  private async billingFromStats(generationId: string | undefined) {
+    if (!generationId) return undefined;
+    const stats = await this.deps.client
+      .waitForGeneration(generationId, { maxWaitMs: this.deps.generationWaitMs, signal: this.deps.background.signal })
+      .catch(() => undefined);
+    return stats ? billingFromGeneration(stats) : undefined;
+  }
+}
+
+/** Writes events to the client stream while it is open; once the client is gone, drops them. */
+class EventOutput {
+  constructor(private readonly controller: () => ReadableStreamDefaultController<ChatEvent> | undefined) {}
+
+  send(event: ChatEvent): void {
+    try {
+      this.controller()?.enqueue(event);
+    } catch {
+      // the client stream was cancelled
+    }
+  }
+
+  close(): void {
+    try {
+      this.controller()?.close();
+    } catch {
+      // already closed or cancelled
+    }
+  }
+}
+
+function limitError(reason: 'daily_limit' | 'budget', limit: number): AppError {
+  return reason === 'budget'
+    ? new AppError('budget_exceeded', 'Today\'s coaching budget is spent; it resets at 00:00 UTC.')
+    : new AppError('daily_limit_reached', `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`);
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/types.ts';
+
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  created_at: string;
+}
+
+export class MessagesRepo {
+  constructor(private readonly db: Db) {}
+
+  async add(userId: string, role: StoredMessage['role'], content: string, requestId: string): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(
+      'insert into chat_messages (id, user_id, role, content, request_id) values ($1, $2, $3, $4, $5)',
+      [id, userId, role, content, requestId],
+    );
+    return id;
+  }
+
+  /** The newest `limit` messages, oldest first (the order a prompt and a chat view want). */
+  async recent(userId: string, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.db.query<StoredMessage>(
+      `select id, role, content, to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+       from chat_messages where user_id = $1 order by created_at desc, id desc limit $2`,
+      [userId, limit],
+    );
+    return rows.reverse();
+  }
+
+  async clear(userId: string): Promise<void> {
+    await this.db.query('delete from chat_messages where user_id = $1', [userId]);
+  }
+}

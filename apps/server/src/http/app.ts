@@ -1,0 +1,72 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { TokenService } from '../auth/tokens.ts';
+import type { ChatService } from '../chat/chat-service.ts';
+import type { MessagesRepo } from '../chat/messages-repo.ts';
+import type { Config } from '../config/env.ts';
+import type { Db } from '../db/types.ts';
+import type { DailyLimits } from '../ledger/limits.ts';
+import type { UsageQueries } from '../ledger/usage-queries.ts';
+import type { CatalogModel } from '../llm/types.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { AppError } from '../shared/errors.ts';
+import type { UsersRepo } from '../users/users-repo.ts';
+import type { AppEnv } from './app-env.ts';
+import { requireUser } from './auth-middleware.ts';
+import { errorBody, STATUS_BY_CODE } from './error-status.ts';
+import { authRoutes } from './routes/auth.ts';
+import { chatRoutes } from './routes/chat.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { usageRoutes } from './routes/usage.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  tokens: TokenService;
+  users: UsersRepo;
+  messages: MessagesRepo;
+  chat: ChatService;
+  limits: DailyLimits;
+  usage: UsageQueries;
+  metrics: Metrics;
+  catalogEntry: () => CatalogModel | undefined;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** The Crux HTTP API as a Hono app: no globals, every dependency passed in. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
+    }),
+  );
+
+  app.route('/', opsRoutes({ db: deps.db, model: deps.config.openRouter.model, metrics: deps.metrics, catalogEntry: deps.catalogEntry }));
+  app.route('/v1/auth', authRoutes(deps));
+
+  const authed = new Hono<AppEnv>();
+  authed.use(requireUser(deps.tokens, deps.users));
+  authed.route('/', chatRoutes(deps));
+  authed.route('/', usageRoutes(deps));
+  app.route('/v1', authed);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+    }
+    console.error('[crux] unhandled error:', error);
+    return c.json(errorBody('internal_error', 'Something failed on the server; it has been logged.'), 500);
+  });
+  return app;
+}

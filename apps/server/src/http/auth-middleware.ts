@@ -1,0 +1,19 @@
+import { createMiddleware } from 'hono/factory';
+import type { TokenService } from '../auth/tokens.ts';
+import { AppError } from '../shared/errors.ts';
+import type { UsersRepo } from '../users/users-repo.ts';
+import type { AppEnv } from './app-env.ts';
+
+/** Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401. */
+export function requireUser(tokens: TokenService, users: UsersRepo) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
+    const claims = await tokens.verify(match[1]);
+    if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
+    await users.ensure(claims.userId, claims.email);
+    c.set('user', { id: claims.userId, email: claims.email });
+    await next();
+  });
+}

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ChatService } from '../../chat/chat-service.ts';
+import type { MessagesRepo } from '../../chat/messages-repo.ts';
+import { chatRequestSchema, limitQuerySchema } from '../../contracts/chat.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readBody, readQuery } from '../body.ts';
+
+export function chatRoutes(deps: { chat: ChatService; messages: MessagesRepo }) {
+  const app = new Hono<AppEnv>();
+
+  app.post('/chat', async (c) => {
+    const { message } = await readBody(c, chatRequestSchema);
+    const run = await deps.chat.start(c.var.user.id, message);
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => run.abort());
+      for await (const event of run.events) await stream.writeSSE({ data: JSON.stringify(event) });
+      await stream.writeSSE({ data: '[DONE]' });
+    });
+  });
+
+  app.get('/chat/messages', async (c) => {
+    const { limit } = readQuery(c, limitQuerySchema(200, 50));
+    return c.json({ messages: await deps.messages.recent(c.var.user.id, limit) });
+  });
+
+  app.delete('/chat/messages', async (c) => {
+    await deps.messages.clear(c.var.user.id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

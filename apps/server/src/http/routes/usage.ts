@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { limitQuerySchema } from '../../contracts/chat.ts';
+import { adminUsageQuerySchema, usageQuerySchema } from '../../contracts/usage.ts';
+import type { Config } from '../../config/env.ts';
+import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
+import type { UsageQueries } from '../../ledger/usage-queries.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { UsersRepo } from '../../users/users-repo.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readQuery } from '../body.ts';
+
+export function usageRoutes(deps: {
+  config: Pick<Config, 'limits' | 'adminEmails'>;
+  limits: DailyLimits;
+  usage: UsageQueries;
+  users: UsersRepo;
+}) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/usage', async (c) => {
+    const query = readQuery(c, usageQuerySchema);
+    return c.json(await deps.usage.summary({ userId: c.var.user.id, groupBy: query.group_by, from: query.from, to: query.to }));
+  });
+
+  app.get('/usage/limits', async (c) => {
+    const userId = c.var.user.id;
+    const [used, spent] = await Promise.all([deps.limits.used(userId), deps.limits.spentToday(userId)]);
+    const resetsAt = nextUtcMidnight().toISOString();
+    const { dailyChat, dailyRecommendations, dailyBudgetUsd } = deps.config.limits;
+    return c.json({
+      chat: { used: used.chat, limit: dailyChat, resets_at: resetsAt },
+      recommendations: { used: used.recommendations, limit: dailyRecommendations, resets_at: resetsAt },
+      budget_usd: { spent, limit: dailyBudgetUsd ?? null, resets_at: resetsAt },
+    });
+  });
+
+  app.get('/usage/records', async (c) => {
+    const { limit } = readQuery(c, limitQuerySchema(500, 50));
+    return c.json({ records: await deps.usage.records(c.var.user.id, limit) });
+  });
+
+  app.get('/admin/usage', async (c) => {
+    const user = await deps.users.findById(c.var.user.id);
+    if (!user || !deps.config.adminEmails.includes(user.email.toLowerCase())) {
+      throw new AppError('forbidden', 'Only operators listed in ADMIN_EMAILS can see everyone\'s usage.');
+    }
+    const query = readQuery(c, adminUsageQuerySchema);
+    return c.json(await deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }));
+  });
+
+  return app;
+}

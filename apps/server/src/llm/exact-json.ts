@@ -1,0 +1,24 @@
+import Big from 'big.js';
+
+/** Keys whose numbers are money: kept as their exact source text, never as a float. */
+const MONEY_KEYS = new Set(['cost', 'total_cost', 'upstream_inference_cost']);
+
+interface ReviverContext {
+  source?: string;
+}
+
+/**
+ * JSON.parse that keeps money exact: `{"cost": 4e-7}` gives `{cost: "0.0000004"}`.
+ * Uses the reviver's source-text access, so no digit passes through a float.
+ */
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
+    if (MONEY_KEYS.has(key) && typeof value === 'number' && context?.source) return toDecimalString(context.source);
+    return value;
+  } as (key: string, value: unknown) => unknown);
+}
+
+/** A decimal in plain notation, exactly: `4e-7` → `0.0000004`, `"1.50"` → `1.5`. */
+export function toDecimalString(value: string | number): string {
+  return new Big(value).toFixed();
+}

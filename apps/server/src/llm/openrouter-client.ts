@@ -1,0 +1,217 @@
+import { UpstreamError } from './errors.ts';
+import { parseJsonExact } from './exact-json.ts';
+import { readStreamParts } from './stream-parts.ts';
+import type { CatalogModel, ChatRequest, ChatStream, Completion, GenerationStats } from './types.ts';
+import { toCatalog, toGenerationStats, toUsage, wireChunk, wireError } from './wire.ts';
+
+export interface OpenRouterOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** Longest wait for the response headers. */
+  connectTimeoutMs?: number;
+  /** Longest silence inside a stream (keep-alive comments count as activity). */
+  idleTimeoutMs?: number;
+  /** Attribution headers OpenRouter shows on its dashboard. */
+  appName?: string;
+  appUrl?: string;
+}
+
+export interface GenerationWait {
+  /** Total time to keep polling while the upstream answers 404. */
+  maxWaitMs?: number;
+  firstDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A small OpenRouter client: streaming and plain completions, generation stats, the catalog. */
+export class OpenRouterClient {
+  private readonly connectTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+
+  constructor(private readonly options: OpenRouterOptions) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 60_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  }
+
+  /** Starts a streamed completion. Throws UpstreamError when refused before the first byte. */
+  async streamChat(request: ChatRequest): Promise<ChatStream> {
+    const timer = new IdleTimer(this.connectTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+    const response = await this.post('/chat/completions', this.body(request, true), signal, timer);
+    timer.restart(this.idleTimeoutMs);
+    const body = response.body;
+    if (!body) throw new UpstreamError('unexpected', 'The upstream answered without a body');
+    const parts = readStreamParts(body, {
+      onActivity: () => timer.restart(this.idleTimeoutMs),
+      signal: request.signal,
+      timedOut: () => timer.fired,
+    });
+    return { generationId: response.headers.get('x-generation-id') ?? undefined, parts: withCleanup(parts, () => timer.stop()) };
+  }
+
+  /** A non-streamed completion (used for JSON answers). */
+  async complete(request: ChatRequest): Promise<Completion> {
+    const timer = new IdleTimer(this.connectTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+    try {
+      const response = await this.post('/chat/completions', this.body(request, false), signal, timer);
+      const text = await response.text();
+      const chunk = wireChunk.safeParse(parseOrUndefined(text));
+      if (!chunk.success) throw new UpstreamError('unexpected', 'The upstream answer was not a chat completion');
+      return {
+        generationId: chunk.data.id ?? response.headers.get('x-generation-id') ?? undefined,
+        servedModel: chunk.data.model,
+        content: chunk.data.choices?.[0]?.message?.content ?? '',
+        usage: chunk.data.usage ? toUsage(chunk.data.usage) : undefined,
+      };
+    } catch (error) {
+      throw toUpstreamError(error, timer);
+    } finally {
+      timer.stop();
+    }
+  }
+
+  /** Generation stats, or undefined while the upstream still answers 404. */
+  async getGeneration(id: string, signal?: AbortSignal): Promise<GenerationStats | undefined> {
+    const url = `${this.options.baseUrl}/generation?id=${encodeURIComponent(id)}`;
+    const response = await this.fetchOrThrow(url, { headers: this.headers(), signal: signal ?? AbortSignal.timeout(10_000) });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw await errorFrom(response);
+    return toGenerationStats(parseOrUndefined(await response.text()));
+  }
+
+  /** Polls `GET /generation` with exponential backoff until the stats appear or `maxWaitMs` passes. */
+  async waitForGeneration(id: string, wait: GenerationWait = {}): Promise<GenerationStats | undefined> {
+    const deadline = Date.now() + (wait.maxWaitMs ?? 60_000);
+    let delay = wait.firstDelayMs ?? 250;
+    for (;;) {
+      try {
+        const stats = await this.getGeneration(id, wait.signal);
+        if (stats) return stats;
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || !error.retryable) throw error;
+      }
+      if (Date.now() + delay > deadline || wait.signal?.aborted) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+
+  /** The upstream's model catalog. */
+  async listModels(timeoutMs = 5_000): Promise<CatalogModel[]> {
+    const response = await this.fetchOrThrow(`${this.options.baseUrl}/models`, {
+      headers: this.headers(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw await errorFrom(response);
+    const models = toCatalog(parseOrUndefined(await response.text()));
+    if (!models) throw new UpstreamError('unexpected', 'The upstream /models answer was not a model list');
+    return models;
+  }
+
+  private body(request: ChatRequest, stream: boolean): string {
+    return JSON.stringify({
+      model: request.model,
+      messages: request.messages,
+      stream,
+      // Deprecated on OpenRouter (usage is always sent) but harmless, and needed by older compatible servers.
+      usage: { include: true },
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+      ...(request.user ? { user: request.user } : {}),
+      ...(request.responseFormat ? { response_format: { type: request.responseFormat } } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+    });
+  }
+
+  private headers(): Record<string, string> {
+    return {
+      ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+      'http-referer': this.options.appUrl ?? 'https://github.com/crux-coach/crux',
+      'x-title': this.options.appName ?? 'Crux',
+    };
+  }
+
+  private async post(path: string, body: string, signal: AbortSignal, timer: IdleTimer): Promise<Response> {
+    try {
+      const response = await fetch(`${this.options.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...this.headers(), 'content-type': 'application/json' },
+        body,
+        signal,
+      });
+      if (!response.ok) throw await errorFrom(response);
+      return response;
+    } catch (error) {
+      timer.stop();
+      throw toUpstreamError(error, timer);
+    }
+  }
+
+  private async fetchOrThrow(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      throw toUpstreamError(error, undefined);
+    }
+  }
+}
+
+/** Aborts its signal after `ms` of silence; `restart` pushes the deadline back. */
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private handle: NodeJS.Timeout | undefined;
+  fired = false;
+
+  constructor(ms: number) {
+    this.restart(ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  restart(ms: number): void {
+    clearTimeout(this.handle);
+    this.handle = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new UpstreamError('timeout', 'The upstream did not answer in time'));
+    }, ms);
+    this.handle.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.handle);
+  }
+}
+
+async function* withCleanup<T>(parts: AsyncIterable<T>, cleanup: () => void): AsyncGenerator<T> {
+  try {
+    yield* parts;
+  } finally {
+    cleanup();
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return parseJsonExact(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function errorFrom(response: Response): Promise<UpstreamError> {
+  const body = wireError.safeParse(parseOrUndefined(await response.text().catch(() => '')));
+  const message = body.success && body.data.error.message ? body.data.error.message : `HTTP ${response.status}`;
+  return UpstreamError.fromStatus(response.status, message, response.headers.get('retry-after'));
+}
+
+function toUpstreamError(error: unknown, timer: IdleTimer | undefined): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (timer?.fired || (error instanceof Error && error.name === 'TimeoutError')) {
+    return new UpstreamError('timeout', 'The upstream did not answer in time');
+  }
+  if (error instanceof Error && error.name === 'AbortError') return new UpstreamError('network', 'The request was aborted');
+  return new UpstreamError('network', 'The upstream could not be reached');
+}

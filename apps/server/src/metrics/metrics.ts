@@ -1,0 +1,66 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Settlement } from '../ledger/settlement.ts';
+
+/** Prometheus metrics for one app instance (its own registry: no globals). */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly upstreamLatency: Histogram<'model' | 'endpoint' | 'status'>;
+  private readonly tokens: Counter<'model' | 'endpoint' | 'kind'>;
+  private readonly cost: Counter<'model' | 'endpoint'>;
+  private readonly attempts: Counter<'model' | 'endpoint' | 'status'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'crux_' });
+    this.requests = new Counter({
+      name: 'crux_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'crux_upstream_latency_seconds',
+      help: 'Upstream call duration, from request to last byte',
+      labelNames: ['model', 'endpoint', 'status'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80],
+      registers: [this.registry],
+    });
+    this.tokens = new Counter({
+      name: 'crux_llm_tokens_total',
+      help: 'Tokens billed by the upstream',
+      labelNames: ['model', 'endpoint', 'kind'],
+      registers: [this.registry],
+    });
+    this.cost = new Counter({
+      name: 'crux_llm_cost_usd_total',
+      help: 'USD charged by the upstream (approximate here; the ledger holds the exact sum)',
+      labelNames: ['model', 'endpoint'],
+      registers: [this.registry],
+    });
+    this.attempts = new Counter({
+      name: 'crux_llm_attempts_total',
+      help: 'Upstream attempts by final ledger status',
+      labelNames: ['model', 'endpoint', 'status'],
+      registers: [this.registry],
+    });
+  }
+
+  request(method: string, route: string, status: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+  }
+
+  settled(endpoint: string, model: string, settlement: Settlement): void {
+    const labels = { model, endpoint };
+    this.attempts.inc({ ...labels, status: settlement.status });
+    if (settlement.latencyMs !== undefined) {
+      this.upstreamLatency.observe({ ...labels, status: settlement.status }, settlement.latencyMs / 1000);
+    }
+    if (settlement.promptTokens) this.tokens.inc({ ...labels, kind: 'prompt' }, settlement.promptTokens);
+    if (settlement.completionTokens) this.tokens.inc({ ...labels, kind: 'completion' }, settlement.completionTokens);
+    if (settlement.costUsd) this.cost.inc(labels, Number(settlement.costUsd));
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,122 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { TokenService } from './auth/tokens.ts';
+import { ChatService } from './chat/chat-service.ts';
+import { MessagesRepo } from './chat/messages-repo.ts';
+import type { Config } from './config/env.ts';
+import { checkModelAgainstCatalog } from './config/startup-check.ts';
+import { openDb } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import type { Db } from './db/types.ts';
+import { createApp } from './http/app.ts';
+import { Ledger } from './ledger/ledger.ts';
+import { DailyLimits } from './ledger/limits.ts';
+import { Reconciler } from './ledger/reconcile.ts';
+import { SettlementSpool } from './ledger/spool.ts';
+import { UsageQueries } from './ledger/usage-queries.ts';
+import { OpenRouterClient } from './llm/openrouter-client.ts';
+import type { CatalogModel } from './llm/types.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { BackgroundTasks } from './shared/background.ts';
+import { ProfilesRepo } from './users/profiles-repo.ts';
+import { UsersRepo } from './users/users-repo.ts';
+
+export interface ServerOptions {
+  /** How often pending rows are swept and the spool is drained. */
+  sweepIntervalMs?: number;
+  /** A pending row this old is considered orphaned by a crash. */
+  reconcileAfterMs?: number;
+  /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
+  generationWaitMs?: number;
+  /** Skip the catalog lookup (the caller did it). */
+  skipCatalogCheck?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface CruxServer {
+  url: string;
+  db: Db;
+  ledger: Ledger;
+  reconciler: Reconciler;
+  background: BackgroundTasks;
+  close(): Promise<void>;
+}
+
+/** Builds every dependency, migrates, reconciles leftovers, and listens. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<CruxServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const client = new OpenRouterClient({ baseUrl: config.openRouter.baseUrl, apiKey: config.openRouter.apiKey });
+  let catalog: CatalogModel | undefined;
+  if (!options.skipCatalogCheck) catalog = await checkModelAgainstCatalog(client, config.openRouter.model, log);
+
+  const db = await openDb(config);
+  const applied = await migrate(db);
+  if (applied.length) log(`[crux] applied migrations: ${applied.join(', ')}`);
+
+  const metrics = new Metrics({ defaultMetrics: true });
+  const background = new BackgroundTasks();
+  const ledger = new Ledger(db, new SettlementSpool(config.dataDir), (attempt, settlement) =>
+    metrics.settled(attempt.endpoint, attempt.model, settlement),
+  );
+  const reconciler = new Reconciler(db, ledger, client);
+  const limits = new DailyLimits(db);
+  const users = new UsersRepo(db);
+  const profiles = new ProfilesRepo(db);
+  const messages = new MessagesRepo(db);
+  const chat = new ChatService({
+    config,
+    client,
+    ledger,
+    limits,
+    messages,
+    profiles,
+    background,
+    generationWaitMs: options.generationWaitMs,
+  });
+  const app = createApp({
+    config,
+    db,
+    tokens: new TokenService(config.jwtSecret),
+    users,
+    messages,
+    chat,
+    limits,
+    usage: new UsageQueries(db),
+    metrics,
+    catalogEntry: () => catalog,
+  });
+
+  const reconcileAfterMs = options.reconcileAfterMs ?? 10 * 60_000;
+  const sweep = async () => {
+    const report = await reconciler.run(reconcileAfterMs).catch((error: unknown) => {
+      log(`[crux] reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (report && (report.settled || report.replayedFromSpool || report.closedWithoutGeneration)) {
+      log(`[crux] reconciled: ${JSON.stringify(report)}`);
+    }
+  };
+  await sweep();
+  const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
+  timer.unref();
+
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url,
+    db,
+    ledger,
+    reconciler,
+    background,
+    async close() {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await background.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Work that must finish even after its HTTP request is gone (settling a ledger row).
+ * `close` signals every task to wrap up and waits for them.
+ */
+export class BackgroundTasks {
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly controller = new AbortController();
+
+  /** Aborted at shutdown: long waits (generation polling) should give up and leave work to the reconciler. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  run(task: Promise<unknown>): void {
+    const tracked = task.catch((error: unknown) => console.error('[crux] background task failed:', error));
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+  }
+
+  /** Resolves when nothing is running (tests and benchmarks use it to wait for settlements). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  async close(): Promise<void> {
+    this.controller.abort();
+    await this.idle();
+  }
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Big from 'big.js';
+import { z } from 'zod';
+import { type BilledGeneration, BillingLog, estimateTokens, priceOf } from './billing.ts';
+import { AUTO_ROUTED_TO, findModel, SIMULATED_MODELS } from './catalog.ts';
+import { chatReply, jsonContent } from './replies.ts';
+import { type Scenario, scenarioSchema } from './scenario.ts';
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** Applied to every request under its queued scenario. */
+  defaults?: Scenario;
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+}
+
+const requestSchema = z.looseObject({
+  model: z.string(),
+  messages: z.array(z.looseObject({ role: z.string(), content: z.string() })).min(1),
+  stream: z.boolean().optional(),
+  response_format: z.looseObject({ type: z.string() }).optional(),
+});
+
+type ChatBody = z.output<typeof requestSchema>;
+
+const KEEP_ALIVE = ': OPENROUTER PROCESSING\n\n';
+
+/**
+ * An OpenRouter-compatible server for development, demos and tests (the "Crux simulator").
+ * It bills every generation into a log (`GET /__billing`) and can be told to fail.
+ */
+export class OpenRouterSimulator {
+  readonly billing = new BillingLog();
+  /** Every chat request body received, in order: what the upstream actually saw. */
+  readonly received: ChatBody[] = [];
+  private readonly queue: Scenario[] = [];
+  private readonly server: Server;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.server = createServer((req, res) => {
+      const handled = this.route(req, res).catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: 'Simulator failure' } });
+        else res.destroy();
+      });
+      this.pending.add(handled);
+      void handled.finally(() => this.pending.delete(handled));
+    });
+  }
+
+  /** Starts listening; returns the base URL, e.g. `http://127.0.0.1:PORT/api/v1`. */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    return this.baseUrl;
+  }
+
+  get baseUrl(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://${address.address}:${address.port}/api/v1`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues scenarios; each request takes the next one. */
+  enqueue(...scenarios: Scenario[]): void {
+    this.queue.push(...scenarios);
+  }
+
+  reset(): void {
+    this.queue.length = 0;
+    this.received.length = 0;
+    this.billing.clear();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname.replace(/^\/api\/v1/, '');
+    if (req.method === 'GET' && path === '/models') return sendJson(res, 200, { data: SIMULATED_MODELS.map(toWireModel) });
+    if (req.method === 'GET' && path === '/__billing') {
+      return sendJson(res, 200, { simulator: true, total_cost: this.billing.total(), generations: this.billing.list() });
+    }
+    if (req.method === 'GET' && path === '/__requests') return sendJson(res, 200, { simulator: true, requests: this.received });
+    if (req.method === 'POST' && path === '/__scenarios') return this.acceptScenarios(req, res);
+    if (req.method === 'DELETE' && path === '/__scenarios') {
+      this.queue.length = 0;
+      return sendJson(res, 200, { simulator: true, queued: 0 });
+    }
+    if (!this.authorized(req)) return sendError(res, 401, 'No auth credentials found (Crux simulator)');
+    if (req.method === 'GET' && path === '/generation') return this.generation(url.searchParams.get('id'), res);
+    if (req.method === 'POST' && path === '/chat/completions') return this.completion(req, res);
+    return sendError(res, 404, `Not found: ${req.method} ${path} (Crux simulator)`);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    return !this.options.apiKey || req.headers.authorization === `Bearer ${this.options.apiKey}`;
+  }
+
+  private async acceptScenarios(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = z.strictObject({ scenarios: z.array(scenarioSchema) }).safeParse(await readJson(req));
+    if (!parsed.success) return sendError(res, 400, `Bad scenarios: ${parsed.error.message}`);
+    this.enqueue(...parsed.data.scenarios);
+    return sendJson(res, 200, { simulator: true, queued: this.queue.length });
+  }
+
+  private generation(id: string | null, res: ServerResponse): void {
+    const generation = id ? this.billing.get(id) : undefined;
+    if (!generation || Date.now() < generation.availableAt) return sendError(res, 404, `Generation ${id} not found`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        data: {
+          id: generation.id,
+          model: generation.model,
+          provider_name: 'Crux Simulator',
+          total_cost: JSON.rawJSON(generation.totalCost),
+          tokens_prompt: generation.promptTokens,
+          tokens_completion: generation.completionTokens,
+          native_tokens_prompt: generation.promptTokens,
+          native_tokens_completion: generation.completionTokens,
+          native_tokens_reasoning: 0,
+          native_tokens_cached: 0,
+          cancelled: generation.cancelled,
+          streamed: generation.streamed,
+          finish_reason: generation.finishReason,
+          latency: 0,
+          generation_time: 0,
+          created_at: new Date(generation.createdAt).toISOString(),
+        },
+      }),
+    );
+  }
+
+  private async completion(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = requestSchema.safeParse(await readJson(req));
+    if (!parsed.success) return sendError(res, 400, 'Invalid request body: model and messages are required');
+    const body = parsed.data;
+    this.received.push(body);
+    const catalogModel = findModel(body.model);
+    if (!catalogModel) return sendError(res, 400, `${body.model} is not a valid model ID`);
+    const scenario: Scenario = { ...this.options.defaults, ...this.queue.shift() };
+    if (scenario.latencyMs) await sleep(scenario.latencyMs);
+    if (scenario.status) {
+      const headers: Record<string, string> =
+        scenario.retryAfterSeconds !== undefined ? { 'retry-after': String(scenario.retryAfterSeconds) } : {};
+      return sendError(res, scenario.status, scenario.message ?? `Simulated upstream error ${scenario.status}`, headers);
+    }
+    const servedModel = body.model === 'openrouter/auto' ? AUTO_ROUTED_TO : body.model;
+    const wantsJson = body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
+    const content =
+      scenario.content ??
+      (wantsJson ? jsonContent(scenario.output ?? 'valid') : chatReply(lastUserMessage(body.messages)));
+    const promptTokens = estimateTokens(body.messages.map((m) => m.content).join('\n'));
+    const generation = new GenerationRun(this.billing, scenario, {
+      id: `gen-sim-${randomUUID()}`,
+      model: servedModel,
+      requestedModel: body.model,
+      streamed: body.stream === true,
+      promptTokens,
+      completionTokens: estimateTokens(content),
+      totalCost: scenario.cost ?? priceOf(findModel(servedModel), promptTokens, estimateTokens(content)),
+      cancelled: false,
+      finishReason: 'stop',
+      createdAt: Date.now(),
+      availableAt: Number.POSITIVE_INFINITY,
+    });
+    if (body.stream) return streamCompletion(res, generation, content, scenario);
+    generation.finish(generation.record.completionTokens, 'stop', false);
+    const usage = scenario.omitUsage ? undefined : usageOf(generation.record);
+    res.writeHead(200, { 'content-type': 'application/json', 'x-generation-id': generation.record.id });
+    res.end(
+      JSON.stringify({
+        id: generation.record.id,
+        provider: 'Crux Simulator',
+        model: servedModel,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        ...(usage ? { usage } : {}),
+      }),
+    );
+  }
+}
+
+/** A generation in progress: billed once, when it finishes, is cut or fails. */
+class GenerationRun {
+  private settled = false;
+
+  constructor(
+    private readonly billing: BillingLog,
+    private readonly scenario: Scenario,
+    readonly record: BilledGeneration,
+  ) {}
+
+  finish(completionTokens: number, finishReason: string, interrupted: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    const full = this.record.completionTokens;
+    // A fixed scenario cost is billed as is; otherwise bill what was generated.
+    const cost = this.scenario.cost ?? scaleCost(this.record.totalCost, completionTokens, full);
+    const delay = (this.scenario.generationDelayMs ?? 0) * (interrupted ? 3 : 1);
+    Object.assign(this.record, { completionTokens, finishReason, totalCost: cost, availableAt: Date.now() + delay });
+    this.billing.record(this.record);
+  }
+}
+
+/** The share of the full cost for a generation cut short, to 12 decimal places (still exact text). */
+function scaleCost(fullCost: string, completionTokens: number, fullTokens: number): string {
+  if (completionTokens >= fullTokens) return fullCost;
+  return new Big(new Big(fullCost).times(completionTokens).div(fullTokens).toFixed(12)).toFixed();
+}
+
+async function streamCompletion(res: ServerResponse, run: GenerationRun, content: string, scenario: Scenario): Promise<void> {
+  const record = run.record;
+  const pieces = content.match(/\S+\s*/g) ?? [content];
+  const chunks: string[] = [];
+  for (let i = 0; i < pieces.length; i += 3) chunks.push(pieces.slice(i, i + 3).join(''));
+  const keepAlives = scenario.keepAlives ?? 1;
+  let sentTokens = 0;
+  let clientGone = false;
+  res.once('close', () => {
+    if (!res.writableFinished) clientGone = true;
+  });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-generation-id': record.id,
+  });
+  res.write(KEEP_ALIVE.repeat(keepAlives));
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id: record.id, provider: 'Crux Simulator', model: record.model, object: 'chat.completion.chunk', created: Math.floor(record.createdAt / 1000), choices, ...extra })}\n\n`;
+
+  for (const [index, text] of chunks.entries()) {
+    if (scenario.failAfterChunks === index) {
+      run.finish(sentTokens, 'error', true);
+      res.end(
+        chunk([{ index: 0, delta: { content: '' }, finish_reason: 'error' }], {
+          error: { code: 502, message: 'Simulated provider failure mid-stream' },
+        }),
+      );
+      return;
+    }
+    if (scenario.cutAfterChunks === index) {
+      run.finish(sentTokens, 'error', true);
+      res.destroy();
+      return;
+    }
+    if (scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
+    if (clientGone) {
+      // Like most providers, the generation runs to its end and is billed in full.
+      run.finish(record.completionTokens, 'stop', true);
+      record.cancelled = true;
+      return;
+    }
+    sentTokens += estimateTokens(text);
+    const last = index === chunks.length - 1;
+    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: last ? 'stop' : null }]));
+    if (!last && keepAlives > 0 && index % 4 === 3) res.write(KEEP_ALIVE);
+  }
+  run.finish(record.completionTokens, 'stop', false);
+  if (!scenario.omitUsage) res.write(chunk([], { usage: usageOf(record) }));
+  res.end('data: [DONE]\n\n');
+}
+
+function usageOf(record: BilledGeneration) {
+  return {
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    total_tokens: record.promptTokens + record.completionTokens,
+    cost: JSON.rawJSON(record.totalCost),
+    is_byok: false,
+    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+    cost_details: { upstream_inference_cost: null },
+  };
+}
+
+function toWireModel(model: (typeof SIMULATED_MODELS)[number]) {
+  return {
+    id: model.id,
+    name: model.name,
+    context_length: model.contextLength,
+    pricing: model.pricing,
+    top_provider: { max_completion_tokens: 16_384 },
+    supported_parameters: ['max_tokens', 'temperature', 'response_format', 'stream'],
+  };
+}
+
+function lastUserMessage(messages: ChatBody['messages']): string {
+  return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ error: { code: status, message, metadata: { simulator: true } } }));
+}

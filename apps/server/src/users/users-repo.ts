@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/types.ts';
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+interface UserRow extends User {
+  password_hash: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export class UsersRepo {
+  /** Ids known to have a row, so `ensure` costs one query per user per process. */
+  private readonly known = new Set<string>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Creates a user, or returns null when the e-mail is taken. */
+  async create(email: string, passwordHash: string | null): Promise<User | null> {
+    const id = randomUUID();
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query('insert into users (id, email, password_hash) values ($1, $2, $3)', [id, email, passwordHash]);
+        await tx.query('insert into profiles (user_id) values ($1)', [id]);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw error;
+    }
+    this.known.add(id);
+    return { id, email };
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.query<UserRow>(
+      'select id, email, password_hash from users where lower(email) = lower($1)',
+      [email],
+    );
+    return row;
+  }
+
+  async findById(id: string): Promise<User | undefined> {
+    const [row] = await this.db.query<User>('select id, email from users where id = $1', [id]);
+    return row;
+  }
+
+  /**
+   * Makes sure a token's user has a row: a token issued by Supabase Auth for a user who never
+   * signed up here is valid, and that user's rows need a parent.
+   */
+  async ensure(id: string, email: string | undefined): Promise<void> {
+    if (this.known.has(id)) return;
+    await this.db.query(
+      `insert into users (id, email) values ($1, $2) on conflict do nothing`,
+      [id, email ?? `${id}@users.invalid`],
+    );
+    await this.db.query('insert into profiles (user_id) values ($1) on conflict do nothing', [id]);
+    this.known.add(id);
+  }
+}
