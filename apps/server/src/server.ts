@@ -1,5 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
@@ -45,9 +45,13 @@ export interface CruxServer {
 /** Builds every dependency, migrates, reconciles leftovers, and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<CruxServer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const client = new OpenRouterClient({ baseUrl: config.openRouter.baseUrl, apiKey: config.openRouter.apiKey });
+  const client = new OpenRouterClient({
+    baseUrl: config.openRouter.baseUrl,
+    apiKey: config.openRouter.apiKey,
+  });
   let catalog: CatalogModel | undefined;
-  if (!options.skipCatalogCheck) catalog = await checkModelAgainstCatalog(client, config.openRouter.model, log);
+  if (!options.skipCatalogCheck)
+    catalog = await checkModelAgainstCatalog(client, config.openRouter.model, log);
 
   const db = await openDb(config);
   const applied = await migrate(db);
@@ -101,7 +105,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   timer.unref();
 
   const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(started),
+    );
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -31,9 +31,15 @@ export class TokenService {
   /** The claims of a valid token, or null for a missing, forged, expired or `alg: none` one. */
   async verify(token: string): Promise<TokenClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'sub'],
+      });
       if (!payload.sub || !UUID.test(payload.sub)) return null;
-      return { userId: payload.sub.toLowerCase(), email: typeof payload.email === 'string' ? payload.email : undefined };
+      return {
+        userId: payload.sub.toLowerCase(),
+        email: typeof payload.email === 'string' ? payload.email : undefined,
+      };
     } catch {
       return null;
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
-import type { DailyLimits } from '../ledger/limits.ts';
 import type { Attempt, Ledger } from '../ledger/ledger.ts';
+import type { DailyLimits } from '../ledger/limits.ts';
 import { CLIENT_DISCONNECTED } from '../ledger/reconcile.ts';
 import { billingFromGeneration, billingFromUsage, type Settlement } from '../ledger/settlement.ts';
 import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
@@ -68,10 +68,20 @@ export class ChatService {
     const startedAt = performance.now();
     let stream: ChatStream;
     try {
-      stream = await this.deps.client.streamChat({ model, messages: prompt, user: userId, signal: abort.signal });
+      stream = await this.deps.client.streamChat({
+        model,
+        messages: prompt,
+        user: userId,
+        signal: abort.signal,
+      });
     } catch (error) {
       const latencyMs = Math.round(performance.now() - startedAt);
-      await ledger.settle(attempt, { status: 'error', costSource: 'none', errorCode: upstreamErrorCode(error), latencyMs });
+      await ledger.settle(attempt, {
+        status: 'error',
+        costSource: 'none',
+        errorCode: upstreamErrorCode(error),
+        latencyMs,
+      });
       await limits.giveBack(userId, 'chat');
       throw toClientError(error);
     }
@@ -131,7 +141,11 @@ export class ChatService {
 
     if (!abort.signal.aborted && !failure) {
       const billing = usage ? billingFromUsage(usage) : await this.billingFromStats(stream.generationId);
-      const settled = await this.deps.ledger.settle(attempt, { status: 'ok', ...known, ...(billing ?? { costSource: 'none' }) });
+      const settled = await this.deps.ledger.settle(attempt, {
+        status: 'ok',
+        ...known,
+        ...(billing ?? { costSource: 'none' }),
+      });
       await this.deps.messages.add(run.userId, 'assistant', text, attempt.requestId);
       output.send({
         type: 'usage',
@@ -156,13 +170,21 @@ export class ChatService {
       return;
     }
     const status: Settlement['status'] = abort.signal.aborted ? 'aborted' : 'error';
-    await this.deps.ledger.settle(attempt, { status, ...known, errorCode, ...(billing ?? { costSource: 'none' }) });
+    await this.deps.ledger.settle(attempt, {
+      status,
+      ...known,
+      errorCode,
+      ...(billing ?? { costSource: 'none' }),
+    });
   }
 
   private async billingFromStats(generationId: string | undefined) {
     if (!generationId) return undefined;
     const stats = await this.deps.client
-      .waitForGeneration(generationId, { maxWaitMs: this.deps.generationWaitMs, signal: this.deps.background.signal })
+      .waitForGeneration(generationId, {
+        maxWaitMs: this.deps.generationWaitMs,
+        signal: this.deps.background.signal,
+      })
       .catch(() => undefined);
     return stats ? billingFromGeneration(stats) : undefined;
   }
@@ -191,6 +213,9 @@ class EventOutput {
 
 function limitError(reason: 'daily_limit' | 'budget', limit: number): AppError {
   return reason === 'budget'
-    ? new AppError('budget_exceeded', 'Today\'s coaching budget is spent; it resets at 00:00 UTC.')
-    : new AppError('daily_limit_reached', `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`);
+    ? new AppError('budget_exceeded', "Today's coaching budget is spent; it resets at 00:00 UTC.")
+    : new AppError(
+        'daily_limit_reached',
+        `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
+      );
 }

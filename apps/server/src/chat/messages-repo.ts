@@ -11,7 +11,12 @@ export interface StoredMessage {
 export class MessagesRepo {
   constructor(private readonly db: Db) {}
 
-  async add(userId: string, role: StoredMessage['role'], content: string, requestId: string): Promise<string> {
+  async add(
+    userId: string,
+    role: StoredMessage['role'],
+    content: string,
+    requestId: string,
+  ): Promise<string> {
     const id = randomUUID();
     await this.db.query(
       'insert into chat_messages (id, user_id, role, content, request_id) values ($1, $2, $3, $4, $5)',

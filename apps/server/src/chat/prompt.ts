@@ -19,7 +19,8 @@ export interface ChatPromptInput {
 /** The coach system prompt, the climber's context and patterns, then the recent conversation. */
 export function buildChatPrompt(input: ChatPromptInput): ChatMessage[] {
   const sections = [COACH_PERSONA];
-  if (input.climbingContext.trim()) sections.push(`About this climber, in their own words:\n${input.climbingContext.trim()}`);
+  if (input.climbingContext.trim())
+    sections.push(`About this climber, in their own words:\n${input.climbingContext.trim()}`);
   if (input.patternsSummary) sections.push(`What their logbook shows:\n${input.patternsSummary}`);
   return [
     { role: 'system', content: sections.join('\n\n') },

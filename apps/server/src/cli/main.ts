@@ -52,7 +52,12 @@ async function main(argv: string[]): Promise<number> {
     case 'reconcile':
       return runReconcile(loadConfig(), Number(values['older-than'] ?? 60));
     case 'usage':
-      return runUsage(loadConfig(), { by: values.by, from: values.from, to: values.to, csv: values.csv ?? false });
+      return runUsage(loadConfig(), {
+        by: values.by,
+        from: values.from,
+        to: values.to,
+        csv: values.csv ?? false,
+      });
     case 'user':
       if (sub !== 'create' || !arg) break;
       return runUserCreate(loadConfig(), arg, values.password);

@@ -49,23 +49,39 @@ export function runReconcile(config: Config, olderThanSeconds: number): Promise<
   });
 }
 
-export function runUsage(config: Config, options: { by?: string; from?: string; to?: string; csv: boolean }): Promise<number> {
+export function runUsage(
+  config: Config,
+  options: { by?: string; from?: string; to?: string; csv: boolean },
+): Promise<number> {
   const groupBy = (options.by ?? 'day') as GroupBy;
   if (!['day', 'model', 'endpoint', 'user'].includes(groupBy)) {
     console.error('--by must be one of: day, model, endpoint, user');
     return Promise.resolve(1);
   }
   return withDb(config, async (db) => {
-    const summary = await new UsageQueries(db).summary({ userId: null, groupBy, from: options.from, to: options.to });
+    const summary = await new UsageQueries(db).summary({
+      userId: null,
+      groupBy,
+      from: options.from,
+      to: options.to,
+    });
     const rows = summary.rows.map((r) => [r.key, String(r.requests), String(r.tokens), r.cost_usd]);
-    const total = ['TOTAL', String(summary.total.requests), String(summary.total.tokens), summary.total.cost_usd];
+    const total = [
+      'TOTAL',
+      String(summary.total.requests),
+      String(summary.total.tokens),
+      summary.total.cost_usd,
+    ];
     const header = [groupBy, 'requests', 'tokens', 'cost_usd'];
     if (options.csv) {
       for (const row of [header, ...rows]) console.log(row.join(','));
     } else {
       const table = [header, ...rows, total];
       const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-      for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+      for (const row of table)
+        console.log(
+          row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
+        );
     }
     return 0;
   });
@@ -88,7 +104,9 @@ export function runUserCreate(config: Config, email: string, password: string | 
 }
 
 export async function runModelCheck(config: Config): Promise<number> {
-  const entry = await checkModelAgainstCatalog(clientFor(config), config.openRouter.model, (line) => console.error(line));
+  const entry = await checkModelAgainstCatalog(clientFor(config), config.openRouter.model, (line) =>
+    console.error(line),
+  );
   if (!entry) {
     console.log(`${config.openRouter.model}: format OK; the catalog could not confirm it.`);
     return config.openRouter.model === 'openrouter/auto' ? 0 : 1;

@@ -4,7 +4,9 @@ import { startServer } from '../server.ts';
 /** `crux serve`: runs until SIGINT/SIGTERM, then finishes in-flight settlements and exits. Returns -1 (keep running). */
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config);
-  console.log(`[crux] listening on ${server.url} (database: ${server.db.kind}, model: ${config.openRouter.model})`);
+  console.log(
+    `[crux] listening on ${server.url} (database: ${server.db.kind}, model: ${config.openRouter.model})`,
+  );
   const stop = async (signal: string) => {
     console.log(`[crux] ${signal}: finishing in-flight work…`);
     await server.close();

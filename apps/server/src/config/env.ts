@@ -19,45 +19,44 @@ const integer = (fallback: number, name: string) =>
       .transform(Number),
   );
 
-const envSchema = z
-  .object({
-    OPENROUTER_API_KEY: optional(z.string()),
-    OPENROUTER_MODEL: z
-      .string({ error: 'is required: the one model for chat and coach, e.g. OPENROUTER_MODEL=google/gemini-2.5-pro' })
-      .refine(isModelIdFormat, {
-        error: 'must look like vendor/model or vendor/model:variant (e.g. google/gemini-2.5-pro), or openrouter/auto',
+const envSchema = z.object({
+  OPENROUTER_API_KEY: optional(z.string()),
+  OPENROUTER_MODEL: z
+    .string({
+      error: 'is required: the one model for chat and coach, e.g. OPENROUTER_MODEL=google/gemini-2.5-pro',
+    })
+    .refine(isModelIdFormat, {
+      error:
+        'must look like vendor/model or vendor/model:variant (e.g. google/gemini-2.5-pro), or openrouter/auto',
+    }),
+  OPENROUTER_BASE_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8788/api/v1' }),
+  ).transform((url) => (url ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, {
+        error: 'must start with postgres:// (or leave it unset for the embedded database)',
       }),
-    OPENROUTER_BASE_URL: optional(
-      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8788/api/v1' }),
-    ).transform((url) => (url ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
-    DATABASE_URL: optional(
-      z.string().regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// (or leave it unset for the embedded database)' }),
-    ),
-    CRUX_DATA_DIR: optional(z.string()).transform((dir) => dir ?? './data'),
-    PORT: integer(8787, 'PORT').pipe(z.number().max(65535, { error: 'PORT must be at most 65535' })),
-    HOST: optional(z.string()).transform((host) => host ?? '127.0.0.1'),
-    AUTH_JWT_SECRET: z
-      .string({ error: 'is required: a random key of 32+ characters, e.g. from `openssl rand -hex 32`' })
-      .min(32, { error: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)' }),
-    DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
-    DAILY_REC_LIMIT: integer(2, 'DAILY_REC_LIMIT'),
-    DAILY_BUDGET_USD: optional(z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 1.50' })),
-    ADMIN_EMAILS: optional(z.string()).transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((email) => email.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.OPENROUTER_API_KEY && !isLocalUrl(env.OPENROUTER_BASE_URL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['OPENROUTER_API_KEY'],
-        message: 'is required for a remote upstream: create a key at https://openrouter.ai/keys',
-      });
-    }
-  });
+  ),
+  CRUX_DATA_DIR: optional(z.string()).transform((dir) => dir ?? './data'),
+  PORT: integer(8787, 'PORT').pipe(z.number().max(65535, { error: 'PORT must be at most 65535' })),
+  HOST: optional(z.string()).transform((host) => host ?? '127.0.0.1'),
+  AUTH_JWT_SECRET: z
+    .string({ error: 'is required: a random key of 32+ characters, e.g. from `openssl rand -hex 32`' })
+    .min(32, { error: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)' }),
+  DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
+  DAILY_REC_LIMIT: integer(2, 'DAILY_REC_LIMIT'),
+  DAILY_BUDGET_USD: optional(
+    z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 1.50' }),
+  ),
+  ADMIN_EMAILS: optional(z.string()).transform((list) =>
+    (list ?? '')
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  ),
+});
 
 export type Env = z.output<typeof envSchema>;
 
@@ -74,7 +73,9 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Crux cannot start. Fix these settings (in the environment or .env):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Crux cannot start. Fix these settings (in the environment or .env):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -91,16 +92,26 @@ export function isLocalUrl(url: string): boolean {
 /** Parses the environment; throws one ConfigError naming every problem. Never echoes a value. */
 export function parseConfig(source: Record<string, string | undefined>): Config {
   const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      return issue.message.startsWith(name) ? issue.message : `${name} ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        return issue.message.startsWith(name) ? issue.message : `${name} ${issue.message}`;
+      });
+  const baseUrl = source.OPENROUTER_BASE_URL || DEFAULT_BASE_URL;
+  if (!source.OPENROUTER_API_KEY && !isLocalUrl(baseUrl)) {
+    problems.push(
+      'OPENROUTER_API_KEY is required for a remote upstream: create a key at https://openrouter.ai/keys',
+    );
   }
+  if (!result.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const env = result.data;
   return {
-    openRouter: { apiKey: env.OPENROUTER_API_KEY, model: env.OPENROUTER_MODEL, baseUrl: env.OPENROUTER_BASE_URL },
+    openRouter: {
+      apiKey: env.OPENROUTER_API_KEY,
+      model: env.OPENROUTER_MODEL,
+      baseUrl: env.OPENROUTER_BASE_URL,
+    },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.CRUX_DATA_DIR,
     port: env.PORT,

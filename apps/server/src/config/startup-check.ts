@@ -19,12 +19,17 @@ export async function checkModelAgainstCatalog(
     catalog = await client.listModels();
   } catch (error) {
     const reason = error instanceof UpstreamError ? error.message : 'unreachable';
-    log(`[crux] warning: could not check OPENROUTER_MODEL against the model catalog (${reason}); continuing.`);
+    log(
+      `[crux] warning: could not check OPENROUTER_MODEL against the model catalog (${reason}); continuing.`,
+    );
     return undefined;
   }
   const entry = catalog.find((candidate) => candidate.id === model);
   if (entry || model === 'openrouter/auto') return entry;
-  const suggestions = closestModelIds(model, catalog.map((candidate) => candidate.id));
+  const suggestions = closestModelIds(
+    model,
+    catalog.map((candidate) => candidate.id),
+  );
   throw new ConfigError([
     `OPENROUTER_MODEL "${model}" is not in the upstream's model catalog. Closest ids: ${suggestions.join(', ')}`,
   ]);

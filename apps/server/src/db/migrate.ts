@@ -21,7 +21,9 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   const applied: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    const done = new Set((await tx.query<{ name: string }>('select name from crux_migrations')).map((r) => r.name));
+    const done = new Set(
+      (await tx.query<{ name: string }>('select name from crux_migrations')).map((r) => r.name),
+    );
     for (const name of files) {
       if (done.has(name)) continue;
       await tx.exec(readFileSync(join(dir, name), 'utf8'));

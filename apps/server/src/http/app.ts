@@ -46,11 +46,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     '/v1/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
+      onError: (c) =>
+        c.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
     }),
   );
 
-  app.route('/', opsRoutes({ db: deps.db, model: deps.config.openRouter.model, metrics: deps.metrics, catalogEntry: deps.catalogEntry }));
+  app.route(
+    '/',
+    opsRoutes({
+      db: deps.db,
+      model: deps.config.openRouter.model,
+      metrics: deps.metrics,
+      catalogEntry: deps.catalogEntry,
+    }),
+  );
   app.route('/v1/auth', authRoutes(deps));
 
   const authed = new Hono<AppEnv>();

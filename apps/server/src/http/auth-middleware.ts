@@ -9,7 +9,8 @@ export function requireUser(tokens: TokenService, users: UsersRepo) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
+    if (!match?.[1])
+      throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
     const claims = await tokens.verify(match[1]);
     if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
     await users.ensure(claims.userId, claims.email);

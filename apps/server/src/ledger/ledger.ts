@@ -71,12 +71,21 @@ export class Ledger {
    * Leaves a row pending (its cost is not known yet) but records what is: the reconciler
    * settles it from the generation stats later and keeps these fields.
    */
-  async annotate(attempt: Attempt, note: Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel'>): Promise<void> {
+  async annotate(
+    attempt: Attempt,
+    note: Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel'>,
+  ): Promise<void> {
     await this.db
       .query(
         `update api_usage set latency_ms = $2, ttft_ms = $3, error_code = $4, served_model = coalesce($5, served_model)
          where id = $1 and status = 'pending'`,
-        [attempt.rowId, note.latencyMs ?? null, note.ttftMs ?? null, note.errorCode ?? null, note.servedModel ?? null],
+        [
+          attempt.rowId,
+          note.latencyMs ?? null,
+          note.ttftMs ?? null,
+          note.errorCode ?? null,
+          note.servedModel ?? null,
+        ],
       )
       .catch(() => {}); // best effort: the reconciler settles the row either way
   }

@@ -1,7 +1,9 @@
 import type { Db } from '../db/types.ts';
 import type { Endpoint } from './settlement.ts';
 
-export type LimitVerdict = { allowed: true; used: number } | { allowed: false; reason: 'daily_limit' | 'budget'; used: number };
+export type LimitVerdict =
+  | { allowed: true; used: number }
+  | { allowed: false; reason: 'daily_limit' | 'budget'; used: number };
 
 export interface LimitWindow {
   used: number;
@@ -24,7 +26,12 @@ const TODAY = `(now() at time zone 'utc')::date`;
 export class DailyLimits {
   constructor(private readonly db: Db) {}
 
-  async take(userId: string, kind: Endpoint, limit: number, budgetUsd: string | undefined): Promise<LimitVerdict> {
+  async take(
+    userId: string,
+    kind: Endpoint,
+    limit: number,
+    budgetUsd: string | undefined,
+  ): Promise<LimitVerdict> {
     if (limit <= 0) return { allowed: false, reason: 'daily_limit', used: 0 };
     return this.db
       .transaction(async (tx) => {
@@ -47,7 +54,8 @@ export class DailyLimits {
         return { allowed: true, used } as const;
       })
       .catch((error: unknown) => {
-        if (error instanceof BudgetReached) return { allowed: false, reason: 'budget', used: error.used } as const;
+        if (error instanceof BudgetReached)
+          return { allowed: false, reason: 'budget', used: error.used } as const;
         throw error;
       });
   }
@@ -72,7 +80,7 @@ export class DailyLimits {
 
   async spentToday(userId: string): Promise<string> {
     const [row] = await this.db.query<{ spent: string }>(
-      `select coalesce(sum(cost_usd), 0)::text as spent from api_usage
+      `select trim_scale(coalesce(sum(cost_usd), 0))::text as spent from api_usage
        where user_id = $1 and created_at >= ${TODAY}::timestamp at time zone 'utc'`,
       [userId],
     );

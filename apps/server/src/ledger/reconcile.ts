@@ -1,9 +1,9 @@
 import type { Db } from '../db/types.ts';
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
 import type { GenerationStats } from '../llm/types.ts';
+import type { Ledger } from './ledger.ts';
 import type { Endpoint, FinalStatus } from './settlement.ts';
 import { billingFromGeneration } from './settlement.ts';
-import type { Ledger } from './ledger.ts';
 
 export interface ReconcileReport {
   /** Rows settled from the generation stats. */
@@ -43,7 +43,12 @@ export class Reconciler {
   ) {}
 
   async run(olderThanMs: number): Promise<ReconcileReport> {
-    const report: ReconcileReport = { settled: 0, waiting: 0, closedWithoutGeneration: 0, replayedFromSpool: 0 };
+    const report: ReconcileReport = {
+      settled: 0,
+      waiting: 0,
+      closedWithoutGeneration: 0,
+      replayedFromSpool: 0,
+    };
     report.replayedFromSpool = await this.ledger.replaySpool();
     const rows = await this.db.query<PendingRow>(
       `select id, request_id, user_id, endpoint, model, generation_id, error_code,
@@ -53,13 +58,23 @@ export class Reconciler {
       [olderThanMs],
     );
     for (const row of rows) {
-      const attempt = { rowId: row.id, requestId: row.request_id, userId: row.user_id, endpoint: row.endpoint, model: row.model };
+      const attempt = {
+        rowId: row.id,
+        requestId: row.request_id,
+        userId: row.user_id,
+        endpoint: row.endpoint,
+        model: row.model,
+      };
       if (!row.generation_id) {
         if (row.age_ms < this.orphanAfterMs) {
           report.waiting++;
           continue;
         }
-        await this.ledger.settle(attempt, { status: 'error', costSource: 'none', errorCode: row.error_code ?? 'no_generation_id' });
+        await this.ledger.settle(attempt, {
+          status: 'error',
+          costSource: 'none',
+          errorCode: row.error_code ?? 'no_generation_id',
+        });
         report.closedWithoutGeneration++;
         continue;
       }

@@ -23,7 +23,18 @@ export interface Settlement {
 }
 
 /** Billing fields from a usage object (the final stream chunk or a plain completion). */
-export function billingFromUsage(usage: Usage): Pick<Settlement, 'costSource' | 'costUsd' | 'promptTokens' | 'completionTokens' | 'totalTokens' | 'cachedTokens' | 'reasoningTokens'> {
+export function billingFromUsage(
+  usage: Usage,
+): Pick<
+  Settlement,
+  | 'costSource'
+  | 'costUsd'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'totalTokens'
+  | 'cachedTokens'
+  | 'reasoningTokens'
+> {
   return {
     costSource: usage.cost === undefined ? 'none' : 'usage',
     costUsd: usage.cost,
@@ -36,7 +47,18 @@ export function billingFromUsage(usage: Usage): Pick<Settlement, 'costSource' | 
 }
 
 /** Billing fields from `GET /generation` stats (a cut, aborted or orphaned stream). */
-export function billingFromGeneration(stats: GenerationStats): Pick<Settlement, 'costSource' | 'costUsd' | 'promptTokens' | 'completionTokens' | 'totalTokens' | 'cachedTokens' | 'reasoningTokens'> {
+export function billingFromGeneration(
+  stats: GenerationStats,
+): Pick<
+  Settlement,
+  | 'costSource'
+  | 'costUsd'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'totalTokens'
+  | 'cachedTokens'
+  | 'reasoningTokens'
+> {
   return {
     costSource: 'generation',
     costUsd: stats.totalCost,

@@ -81,4 +81,3 @@ export class SettlementSpool {
     return run;
   }
 }
-

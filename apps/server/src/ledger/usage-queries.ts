@@ -29,8 +29,7 @@ export interface UsageSummary {
   rows: Array<{ key: string; requests: number; tokens: number; cost_usd: string }>;
 }
 
-const iso = (column: string) =>
-  `to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = (column: string) => `to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const GROUP_EXPRESSIONS: Record<GroupBy, string> = {
   day: `to_char(created_at at time zone 'utc', 'YYYY-MM-DD')`,
@@ -55,7 +54,12 @@ export class UsageQueries {
   }
 
   /** Totals and grouped rows for one user, or for everyone when `userId` is null (admin). */
-  async summary(options: { userId: string | null; groupBy: GroupBy; from?: string; to?: string }): Promise<UsageSummary> {
+  async summary(options: {
+    userId: string | null;
+    groupBy: GroupBy;
+    from?: string;
+    to?: string;
+  }): Promise<UsageSummary> {
     const where = ['($1::uuid is null or user_id = $1::uuid)'];
     const params: unknown[] = [options.userId];
     if (options.from) {
@@ -69,13 +73,13 @@ export class UsageQueries {
     const key = GROUP_EXPRESSIONS[options.groupBy];
     const rows = await this.db.query<{ key: string; requests: number; tokens: number; cost_usd: string }>(
       `select ${key} as key, count(*)::int as requests, coalesce(sum(total_tokens), 0)::float8 as tokens,
-              coalesce(sum(cost_usd), 0)::text as cost_usd
+              trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
        from api_usage where ${where.join(' and ')} group by 1 order by 1`,
       params,
     );
     const [total] = await this.db.query<UsageSummary['total']>(
       `select count(*)::int as requests, coalesce(sum(total_tokens), 0)::float8 as tokens,
-              coalesce(sum(cost_usd), 0)::text as cost_usd
+              trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
        from api_usage where ${where.join(' and ')}`,
       params,
     );

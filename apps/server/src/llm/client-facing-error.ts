@@ -3,20 +3,36 @@ import { UpstreamError } from './errors.ts';
 
 /** What the client is told when the upstream refuses a call (never a 500, never a secret). */
 export function toClientError(error: unknown): AppError {
-  const upstream = error instanceof UpstreamError ? error : new UpstreamError('unexpected', 'Unknown upstream failure');
+  const upstream =
+    error instanceof UpstreamError ? error : new UpstreamError('unexpected', 'Unknown upstream failure');
   const retryAfter: Record<string, string> =
     upstream.retryAfterSeconds !== undefined ? { 'retry-after': String(upstream.retryAfterSeconds) } : {};
   switch (upstream.kind) {
     case 'rate_limited':
-      return new AppError('upstream_rate_limited', 'The coach is busy right now; try again shortly.', retryAfter);
+      return new AppError(
+        'upstream_rate_limited',
+        'The coach is busy right now; try again shortly.',
+        retryAfter,
+      );
     case 'unauthorized':
-      return new AppError('upstream_auth_failed', 'The coach service rejected this server\'s API key; the operator must check OPENROUTER_API_KEY.');
+      return new AppError(
+        'upstream_auth_failed',
+        "The coach service rejected this server's API key; the operator must check OPENROUTER_API_KEY.",
+      );
     case 'out_of_credits':
-      return new AppError('upstream_out_of_credits', 'The coach service is out of credits; the operator must top up the OpenRouter account.', retryAfter);
+      return new AppError(
+        'upstream_out_of_credits',
+        'The coach service is out of credits; the operator must top up the OpenRouter account.',
+        retryAfter,
+      );
     case 'unavailable':
-      return new AppError('upstream_unavailable', 'No provider can serve the coach model right now; try again later.', retryAfter);
+      return new AppError(
+        'upstream_unavailable',
+        'No provider can serve the coach model right now; try again later.',
+        retryAfter,
+      );
     case 'moderation':
-      return new AppError('content_flagged', 'The message was refused by the provider\'s content policy.');
+      return new AppError('content_flagged', "The message was refused by the provider's content policy.");
     case 'timeout':
       return new AppError('upstream_timeout', 'The coach did not answer in time; try again.');
     default:

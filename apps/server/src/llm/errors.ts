@@ -22,7 +22,13 @@ const KIND_BY_STATUS: Record<number, UpstreamErrorKind> = {
   503: 'unavailable',
 };
 
-const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set(['timeout', 'rate_limited', 'bad_gateway', 'unavailable', 'network']);
+const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
+  'timeout',
+  'rate_limited',
+  'bad_gateway',
+  'unavailable',
+  'network',
+]);
 
 /** An upstream failure before any content arrived. `retryable` follows the usual 408/429/5xx rule. */
 export class UpstreamError extends Error {

@@ -13,7 +13,8 @@ interface ReviverContext {
  */
 export function parseJsonExact(text: string): unknown {
   return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
-    if (MONEY_KEYS.has(key) && typeof value === 'number' && context?.source) return toDecimalString(context.source);
+    if (MONEY_KEYS.has(key) && typeof value === 'number' && context?.source)
+      return toDecimalString(context.source);
     return value;
   } as (key: string, value: unknown) => unknown);
 }

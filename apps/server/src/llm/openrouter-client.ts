@@ -46,7 +46,10 @@ export class OpenRouterClient {
       signal: request.signal,
       timedOut: () => timer.fired,
     });
-    return { generationId: response.headers.get('x-generation-id') ?? undefined, parts: withCleanup(parts, () => timer.stop()) };
+    return {
+      generationId: response.headers.get('x-generation-id') ?? undefined,
+      parts: withCleanup(parts, () => timer.stop()),
+    };
   }
 
   /** A non-streamed completion (used for JSON answers). */
@@ -57,7 +60,8 @@ export class OpenRouterClient {
       const response = await this.post('/chat/completions', this.body(request, false), signal, timer);
       const text = await response.text();
       const chunk = wireChunk.safeParse(parseOrUndefined(text));
-      if (!chunk.success) throw new UpstreamError('unexpected', 'The upstream answer was not a chat completion');
+      if (!chunk.success)
+        throw new UpstreamError('unexpected', 'The upstream answer was not a chat completion');
       return {
         generationId: chunk.data.id ?? response.headers.get('x-generation-id') ?? undefined,
         servedModel: chunk.data.model,
@@ -74,7 +78,10 @@ export class OpenRouterClient {
   /** Generation stats, or undefined while the upstream still answers 404. */
   async getGeneration(id: string, signal?: AbortSignal): Promise<GenerationStats | undefined> {
     const url = `${this.options.baseUrl}/generation?id=${encodeURIComponent(id)}`;
-    const response = await this.fetchOrThrow(url, { headers: this.headers(), signal: signal ?? AbortSignal.timeout(10_000) });
+    const response = await this.fetchOrThrow(url, {
+      headers: this.headers(),
+      signal: signal ?? AbortSignal.timeout(10_000),
+    });
     if (response.status === 404) return undefined;
     if (!response.ok) throw await errorFrom(response);
     return toGenerationStats(parseOrUndefined(await response.text()));
@@ -203,7 +210,8 @@ function parseOrUndefined(text: string): unknown {
 
 async function errorFrom(response: Response): Promise<UpstreamError> {
   const body = wireError.safeParse(parseOrUndefined(await response.text().catch(() => '')));
-  const message = body.success && body.data.error.message ? body.data.error.message : `HTTP ${response.status}`;
+  const message =
+    body.success && body.data.error.message ? body.data.error.message : `HTTP ${response.status}`;
   return UpstreamError.fromStatus(response.status, message, response.headers.get('retry-after'));
 }
 
@@ -212,6 +220,7 @@ function toUpstreamError(error: unknown, timer: IdleTimer | undefined): Upstream
   if (timer?.fired || (error instanceof Error && error.name === 'TimeoutError')) {
     return new UpstreamError('timeout', 'The upstream did not answer in time');
   }
-  if (error instanceof Error && error.name === 'AbortError') return new UpstreamError('network', 'The request was aborted');
+  if (error instanceof Error && error.name === 'AbortError')
+    return new UpstreamError('network', 'The request was aborted');
   return new UpstreamError('network', 'The upstream could not be reached');
 }

@@ -33,7 +33,11 @@ export async function* readStreamParts(
       }
       if (usage) yield { type: 'usage', usage: toUsage(usage) };
       if (error) {
-        yield { type: 'error', code: upstreamCode(error.code), message: error.message ?? 'The upstream failed mid-stream' };
+        yield {
+          type: 'error',
+          code: upstreamCode(error.code),
+          message: error.message ?? 'The upstream failed mid-stream',
+        };
         return;
       }
     }

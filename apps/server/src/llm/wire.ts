@@ -26,11 +26,16 @@ export const wireChunk = z.looseObject({
     )
     .optional(),
   usage: wireUsage.nullish(),
-  error: z.looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
+  error: z
+    .looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() })
+    .optional(),
 });
 
 export const wireError = z.looseObject({
-  error: z.looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }),
+  error: z.looseObject({
+    code: z.union([z.number(), z.string()]).optional(),
+    message: z.string().optional(),
+  }),
 });
 
 const wireGeneration = z.looseObject({

@@ -56,7 +56,8 @@ export class Metrics {
       this.upstreamLatency.observe({ ...labels, status: settlement.status }, settlement.latencyMs / 1000);
     }
     if (settlement.promptTokens) this.tokens.inc({ ...labels, kind: 'prompt' }, settlement.promptTokens);
-    if (settlement.completionTokens) this.tokens.inc({ ...labels, kind: 'completion' }, settlement.completionTokens);
+    if (settlement.completionTokens)
+      this.tokens.inc({ ...labels, kind: 'completion' }, settlement.completionTokens);
     if (settlement.costUsd) this.cost.inc(labels, Number(settlement.costUsd));
   }
 

@@ -21,7 +21,11 @@ export interface BilledGeneration {
 export const estimateTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 
 /** tokens × catalog price, exact; a fixed override wins. Negative (router) prices count as 0. */
-export function priceOf(model: CatalogModel | undefined, promptTokens: number, completionTokens: number): string {
+export function priceOf(
+  model: CatalogModel | undefined,
+  promptTokens: number,
+  completionTokens: number,
+): string {
   const price = (key: string) => {
     const value = new Big(model?.pricing[key] ?? '0');
     return value.lt(0) ? new Big(0) : value;

@@ -14,8 +14,19 @@ export const SIMULATED_MODELS: CatalogModel[] = [
 /** The model that actually answers when `openrouter/auto` is asked for. */
 export const AUTO_ROUTED_TO = 'openai/gpt-4o-mini';
 
-function model(id: string, name: string, contextLength: number, prompt: string, completion: string): CatalogModel {
-  return { id, name: `${name} [Crux simulator]`, contextLength, pricing: { prompt, completion, request: '0', image: '0' } };
+function model(
+  id: string,
+  name: string,
+  contextLength: number,
+  prompt: string,
+  completion: string,
+): CatalogModel {
+  return {
+    id,
+    name: `${name} [Crux simulator]`,
+    contextLength,
+    pricing: { prompt, completion, request: '0', image: '0' },
+  };
 }
 
 export function findModel(id: string): CatalogModel | undefined {

@@ -14,14 +14,47 @@ export function coachAnswer(): Record<string, unknown> {
   return {
     weekly_focus: 'Footwork precision on vertical and slab terrain (simulated coach)',
     drills: [
-      drill('Silent feet', 'Climb 5 easy problems placing each foot without a sound.', 3, '5 problems', '2 min'),
-      drill('Hover hands', 'Before each hand move, hover 2 s over the hold to rehearse body position.', 4, '6 moves', '90 s'),
-      drill('Flag ladder', 'On a vertical wall, practise inside and outside flags on each move.', 3, '8 moves', '2 min'),
+      drill(
+        'Silent feet',
+        'Climb 5 easy problems placing each foot without a sound.',
+        3,
+        '5 problems',
+        '2 min',
+      ),
+      drill(
+        'Hover hands',
+        'Before each hand move, hover 2 s over the hold to rehearse body position.',
+        4,
+        '6 moves',
+        '90 s',
+      ),
+      drill(
+        'Flag ladder',
+        'On a vertical wall, practise inside and outside flags on each move.',
+        3,
+        '8 moves',
+        '2 min',
+      ),
     ],
     projecting_focus: [
-      project('Slab balance', 'Project one slab a grade below your max.', 'One grade below your max', 'Most failures cite bad feet.'),
-      project('Compression', 'Try a compression boulder twice a session.', 'At your flash grade', 'Builds body tension.'),
-      project('Redemption', 'Return to a failed project from last month.', 'Your project grade', 'Redemptions show progress.'),
+      project(
+        'Slab balance',
+        'Project one slab a grade below your max.',
+        'One grade below your max',
+        'Most failures cite bad feet.',
+      ),
+      project(
+        'Compression',
+        'Try a compression boulder twice a session.',
+        'At your flash grade',
+        'Builds body tension.',
+      ),
+      project(
+        'Redemption',
+        'Return to a failed project from last month.',
+        'Your project grade',
+        'Redemptions show progress.',
+      ),
     ],
   };
 }

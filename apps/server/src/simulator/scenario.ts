@@ -18,7 +18,10 @@ export const scenarioSchema = z.strictObject({
   /** The reply text (chat) or raw content (JSON requests). */
   content: z.string().optional(),
   /** The billed amount, as decimal text (e.g. "0.0000004"); otherwise tokens × catalog price. */
-  cost: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  cost: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
   /** Send an error chunk after this many content chunks, then end the stream. */
   failAfterChunks: z.number().int().nonnegative().optional(),
   /** Drop the connection after this many content chunks. */

@@ -54,7 +54,9 @@ export class OpenRouterSimulator {
 
   /** Starts listening; returns the base URL, e.g. `http://127.0.0.1:PORT/api/v1`. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve),
+    );
     return this.baseUrl;
   }
 
@@ -82,18 +84,25 @@ export class OpenRouterSimulator {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname.replace(/^\/api\/v1/, '');
-    if (req.method === 'GET' && path === '/models') return sendJson(res, 200, { data: SIMULATED_MODELS.map(toWireModel) });
+    if (req.method === 'GET' && path === '/models')
+      return sendJson(res, 200, { data: SIMULATED_MODELS.map(toWireModel) });
     if (req.method === 'GET' && path === '/__billing') {
-      return sendJson(res, 200, { simulator: true, total_cost: this.billing.total(), generations: this.billing.list() });
+      return sendJson(res, 200, {
+        simulator: true,
+        total_cost: this.billing.total(),
+        generations: this.billing.list(),
+      });
     }
-    if (req.method === 'GET' && path === '/__requests') return sendJson(res, 200, { simulator: true, requests: this.received });
+    if (req.method === 'GET' && path === '/__requests')
+      return sendJson(res, 200, { simulator: true, requests: this.received });
     if (req.method === 'POST' && path === '/__scenarios') return this.acceptScenarios(req, res);
     if (req.method === 'DELETE' && path === '/__scenarios') {
       this.queue.length = 0;
       return sendJson(res, 200, { simulator: true, queued: 0 });
     }
     if (!this.authorized(req)) return sendError(res, 401, 'No auth credentials found (Crux simulator)');
-    if (req.method === 'GET' && path === '/generation') return this.generation(url.searchParams.get('id'), res);
+    if (req.method === 'GET' && path === '/generation')
+      return this.generation(url.searchParams.get('id'), res);
     if (req.method === 'POST' && path === '/chat/completions') return this.completion(req, res);
     return sendError(res, 404, `Not found: ${req.method} ${path} (Crux simulator)`);
   }
@@ -111,7 +120,10 @@ export class OpenRouterSimulator {
 
   private generation(id: string | null, res: ServerResponse): void {
     const generation = id ? this.billing.get(id) : undefined;
-    if (!generation || Date.now() < generation.availableAt) return sendError(res, 404, `Generation ${id} not found`);
+    if (!generation || Date.now() < generation.availableAt) {
+      sendError(res, 404, `Generation ${id} not found`);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
@@ -149,10 +161,16 @@ export class OpenRouterSimulator {
     if (scenario.status) {
       const headers: Record<string, string> =
         scenario.retryAfterSeconds !== undefined ? { 'retry-after': String(scenario.retryAfterSeconds) } : {};
-      return sendError(res, scenario.status, scenario.message ?? `Simulated upstream error ${scenario.status}`, headers);
+      return sendError(
+        res,
+        scenario.status,
+        scenario.message ?? `Simulated upstream error ${scenario.status}`,
+        headers,
+      );
     }
     const servedModel = body.model === 'openrouter/auto' ? AUTO_ROUTED_TO : body.model;
-    const wantsJson = body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
+    const wantsJson =
+      body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
     const content =
       scenario.content ??
       (wantsJson ? jsonContent(scenario.output ?? 'valid') : chatReply(lastUserMessage(body.messages)));
@@ -205,7 +223,12 @@ class GenerationRun {
     // A fixed scenario cost is billed as is; otherwise bill what was generated.
     const cost = this.scenario.cost ?? scaleCost(this.record.totalCost, completionTokens, full);
     const delay = (this.scenario.generationDelayMs ?? 0) * (interrupted ? 3 : 1);
-    Object.assign(this.record, { completionTokens, finishReason, totalCost: cost, availableAt: Date.now() + delay });
+    Object.assign(this.record, {
+      completionTokens,
+      finishReason,
+      totalCost: cost,
+      availableAt: Date.now() + delay,
+    });
     this.billing.record(this.record);
   }
 }
@@ -216,7 +239,12 @@ function scaleCost(fullCost: string, completionTokens: number, fullTokens: numbe
   return new Big(new Big(fullCost).times(completionTokens).div(fullTokens).toFixed(12)).toFixed();
 }
 
-async function streamCompletion(res: ServerResponse, run: GenerationRun, content: string, scenario: Scenario): Promise<void> {
+async function streamCompletion(
+  res: ServerResponse,
+  run: GenerationRun,
+  content: string,
+  scenario: Scenario,
+): Promise<void> {
   const record = run.record;
   const pieces = content.match(/\S+\s*/g) ?? [content];
   const chunks: string[] = [];
@@ -248,6 +276,9 @@ async function streamCompletion(res: ServerResponse, run: GenerationRun, content
     }
     if (scenario.cutAfterChunks === index) {
       run.finish(sentTokens, 'error', true);
+      // Let what was written reach the client first, then drop the connection mid-stream.
+      await new Promise<void>((resolve) => res.write('', () => resolve()));
+      await sleep(20);
       res.destroy();
       return;
     }
@@ -260,7 +291,9 @@ async function streamCompletion(res: ServerResponse, run: GenerationRun, content
     }
     sentTokens += estimateTokens(text);
     const last = index === chunks.length - 1;
-    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: last ? 'stop' : null }]));
+    res.write(
+      chunk([{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: last ? 'stop' : null }]),
+    );
     if (!last && keepAlives > 0 && index % 4 === 3) res.write(KEEP_ALIVE);
   }
   run.finish(record.completionTokens, 'stop', false);
@@ -311,7 +344,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { code: status, message, metadata: { simulator: true } } }));
 }

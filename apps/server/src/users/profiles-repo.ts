@@ -15,7 +15,9 @@ export class ProfilesRepo {
       `select preferred_discipline, preferred_grade_scale, home_gym, climbing_context from profiles where user_id = $1`,
       [userId],
     );
-    return row ?? { preferred_discipline: null, preferred_grade_scale: null, home_gym: null, climbing_context: '' };
+    return (
+      row ?? { preferred_discipline: null, preferred_grade_scale: null, home_gym: null, climbing_context: '' }
+    );
   }
 
   async put(userId: string, profile: Profile): Promise<Profile> {
@@ -24,7 +26,13 @@ export class ProfilesRepo {
        values ($1, $2, $3, $4, $5, now())
        on conflict (user_id) do update set preferred_discipline = $2, preferred_grade_scale = $3,
          home_gym = $4, climbing_context = $5, updated_at = now()`,
-      [userId, profile.preferred_discipline, profile.preferred_grade_scale, profile.home_gym, profile.climbing_context],
+      [
+        userId,
+        profile.preferred_discipline,
+        profile.preferred_grade_scale,
+        profile.home_gym,
+        profile.climbing_context,
+      ],
     );
     return profile;
   }

@@ -23,7 +23,11 @@ export class UsersRepo {
     const id = randomUUID();
     try {
       await this.db.transaction(async (tx) => {
-        await tx.query('insert into users (id, email, password_hash) values ($1, $2, $3)', [id, email, passwordHash]);
+        await tx.query('insert into users (id, email, password_hash) values ($1, $2, $3)', [
+          id,
+          email,
+          passwordHash,
+        ]);
         await tx.query('insert into profiles (user_id) values ($1)', [id]);
       });
     } catch (error) {
@@ -53,10 +57,10 @@ export class UsersRepo {
    */
   async ensure(id: string, email: string | undefined): Promise<void> {
     if (this.known.has(id)) return;
-    await this.db.query(
-      `insert into users (id, email) values ($1, $2) on conflict do nothing`,
-      [id, email ?? `${id}@users.invalid`],
-    );
+    await this.db.query(`insert into users (id, email) values ($1, $2) on conflict do nothing`, [
+      id,
+      email ?? `${id}@users.invalid`,
+    ]);
     await this.db.query('insert into profiles (user_id) values ($1) on conflict do nothing', [id]);
     this.known.add(id);
   }

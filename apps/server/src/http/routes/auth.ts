@@ -13,7 +13,8 @@ export function authRoutes(deps: { users: UsersRepo; tokens: TokenService }) {
   app.post('/signup', async (c) => {
     const { email, password } = await readBody(c, credentialsSchema);
     const user = await deps.users.create(email, await hashPassword(password));
-    if (!user) throw new AppError('email_taken', 'An account with this e-mail already exists; log in instead.');
+    if (!user)
+      throw new AppError('email_taken', 'An account with this e-mail already exists; log in instead.');
     return c.json({ token: await deps.tokens.sign(user.id, user.email), user }, 201);
   });
 

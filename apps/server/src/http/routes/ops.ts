@@ -18,7 +18,10 @@ export function opsRoutes(deps: {
       () => true,
       () => false,
     );
-    return c.json({ status: dbOk ? 'ok' : 'degraded', db: deps.db.kind, model: deps.model }, dbOk ? 200 : 503);
+    return c.json(
+      { status: dbOk ? 'ok' : 'degraded', db: deps.db.kind, model: deps.model },
+      dbOk ? 200 : 503,
+    );
   });
 
   app.get('/metrics', async (c) => {

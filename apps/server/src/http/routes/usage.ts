@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
+import type { Config } from '../../config/env.ts';
 import { limitQuerySchema } from '../../contracts/chat.ts';
 import { adminUsageQuerySchema, usageQuerySchema } from '../../contracts/usage.ts';
-import type { Config } from '../../config/env.ts';
 import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -19,7 +19,14 @@ export function usageRoutes(deps: {
 
   app.get('/usage', async (c) => {
     const query = readQuery(c, usageQuerySchema);
-    return c.json(await deps.usage.summary({ userId: c.var.user.id, groupBy: query.group_by, from: query.from, to: query.to }));
+    return c.json(
+      await deps.usage.summary({
+        userId: c.var.user.id,
+        groupBy: query.group_by,
+        from: query.from,
+        to: query.to,
+      }),
+    );
   });
 
   app.get('/usage/limits', async (c) => {
@@ -42,10 +49,12 @@ export function usageRoutes(deps: {
   app.get('/admin/usage', async (c) => {
     const user = await deps.users.findById(c.var.user.id);
     if (!user || !deps.config.adminEmails.includes(user.email.toLowerCase())) {
-      throw new AppError('forbidden', 'Only operators listed in ADMIN_EMAILS can see everyone\'s usage.');
+      throw new AppError('forbidden', "Only operators listed in ADMIN_EMAILS can see everyone's usage.");
     }
     const query = readQuery(c, adminUsageQuerySchema);
-    return c.json(await deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }));
+    return c.json(
+      await deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }),
+    );
   });
 
   return app;

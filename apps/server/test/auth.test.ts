@@ -1,0 +1,141 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, TEST_JWT_SECRET } from './support/harness.ts';
+
+const key = new TextEncoder().encode(TEST_JWT_SECRET);
+
+describe('auth', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('signs up, refuses a taken e-mail with 409, and logs in', async () => {
+    const email = `Alex.${Date.now()}@Example.com`;
+    const signup = await h.request('/v1/auth/signup', {
+      method: 'POST',
+      json: { email, password: 'slab-master-9' },
+    });
+    expect(signup.status).toBe(201);
+    const created = (await signup.json()) as { token: string; user: { id: string; email: string } };
+    expect(created.user.email).toBe(email);
+
+    const again = await h.request('/v1/auth/signup', {
+      method: 'POST',
+      json: { email: email.toLowerCase(), password: 'another-pass' },
+    });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: { code: 'email_taken' } });
+
+    const login = await h.request('/v1/auth/login', {
+      method: 'POST',
+      json: { email, password: 'slab-master-9' },
+    });
+    expect(login.status).toBe(200);
+    const body = (await login.json()) as { token: string; user: { id: string } };
+    expect(body.user.id).toBe(created.user.id);
+    expect((await h.request('/v1/usage/limits', { token: body.token })).status).toBe(200);
+
+    const wrong = await h.request('/v1/auth/login', {
+      method: 'POST',
+      json: { email, password: 'not-the-password' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'invalid_credentials' } });
+  });
+
+  it('rejects a password shorter than 8 characters', async () => {
+    const response = await h.request('/v1/auth/signup', {
+      method: 'POST',
+      json: { email: 'short@example.com', password: 'abc' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'validation_failed' } });
+  });
+
+  it('issues Supabase-shaped tokens (sub, role, aud, exp)', async () => {
+    const { token, userId } = await h.signup();
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(payload).toMatchObject({ sub: userId, role: 'authenticated', aud: 'authenticated' });
+    expect(payload.exp).toBeTypeOf('number');
+  });
+
+  it('accepts a token signed elsewhere with the shared secret (Supabase Auth)', async () => {
+    const token = await new SignJWT({ role: 'authenticated', email: 'supa@example.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70')
+      .setExpirationTime('1h')
+      .sign(key);
+    const response = await h.request('/v1/usage/limits', { token });
+    expect(response.status).toBe(200);
+  });
+
+  const badTokens: Array<[string, () => Promise<string | undefined>]> = [
+    ['missing', async () => undefined],
+    ['garbage', async () => 'not.a.jwt'],
+    [
+      'forged (other secret)',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70')
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode('another-secret-another-secret-another-secret')),
+    ],
+    [
+      'alg none',
+      async () =>
+        new UnsecuredJWT({})
+          .setSubject('0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70')
+          .setExpirationTime('1h')
+          .encode(),
+    ],
+    [
+      'expired',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70')
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+          .sign(key),
+    ],
+    [
+      'without exp',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70')
+          .sign(key),
+    ],
+    [
+      'sub not a uuid',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('admin')
+          .setExpirationTime('1h')
+          .sign(key),
+    ],
+  ];
+
+  it.each(badTokens)('answers 401 JSON for a %s token', async (_name, make) => {
+    const token = await make();
+    for (const [path, method] of [
+      ['/v1/usage/records', 'GET'],
+      ['/v1/chat', 'POST'],
+    ] as const) {
+      const response = await h.request(path, {
+        method,
+        token,
+        json: method === 'POST' ? { message: 'hi' } : undefined,
+      });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+    expect(h.simulator.received).toHaveLength(0);
+  });
+});

@@ -1,0 +1,166 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Config, parseConfig } from '../../src/config/env.ts';
+import { type CruxServer, type ServerOptions, startServer } from '../../src/server.ts';
+import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
+import { readSse } from './sse.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export interface Harness {
+  url: string;
+  simulator: OpenRouterSimulator;
+  server: CruxServer;
+  config: Config;
+  dataDir: string;
+  /** Which database this run uses: 'embedded' (PGlite) or 'postgres'. */
+  dbKind: 'embedded' | 'postgres';
+  databaseUrl: string | undefined;
+  signup(email?: string): Promise<{ token: string; userId: string; email: string }>;
+  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  chat(token: string, message: string, headers?: Record<string, string>): Promise<ChatResult>;
+  records(token: string): Promise<LedgerRecord[]>;
+  /** Waits until no background settlement is running. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ChatResult {
+  status: number;
+  events: Array<Record<string, unknown>>;
+  done: boolean;
+  text: string;
+  body: unknown;
+}
+
+export interface LedgerRecord {
+  id: string;
+  status: string;
+  cost_usd: string | null;
+  cost_source: string;
+  generation_id: string | null;
+  error_code: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  ttft_ms: number | null;
+  latency_ms: number | null;
+  served_model: string | null;
+  endpoint: string;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  simulator?: SimulatorOptions;
+  server?: ServerOptions;
+}
+
+/** Creates an empty database on the test Postgres server and returns its URL. */
+async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `crux_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** The real server on loopback, against the simulator, on the database this test project selects. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dbKind = process.env.CRUX_TEST_DB === 'postgres' ? 'postgres' : 'embedded';
+  const simulator = new OpenRouterSimulator({ defaults: { generationDelayMs: 50 }, ...options.simulator });
+  const baseUrl = await simulator.start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'crux-test-'));
+  const database = dbKind === 'postgres' ? await createTestDatabase() : undefined;
+  const config = parseConfig({
+    OPENROUTER_MODEL: 'google/gemini-2.5-pro',
+    OPENROUTER_BASE_URL: baseUrl,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    CRUX_DATA_DIR: dataDir,
+    PORT: '0',
+    DAILY_CHAT_LIMIT: '1000',
+    DAILY_REC_LIMIT: '1000',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  const server = await startServer(config, {
+    log: () => {},
+    generationWaitMs: 5_000,
+    sweepIntervalMs: 3_600_000,
+    ...options.server,
+  });
+  const url = server.url;
+
+  const request: Harness['request'] = (path, init = {}) => {
+    const { token, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(`${url}${path}`, {
+      ...rest,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+    });
+  };
+
+  return {
+    url,
+    simulator,
+    server,
+    config,
+    dataDir,
+    dbKind,
+    databaseUrl: database?.url,
+    request,
+    async signup(email = `climber-${randomUUID()}@example.com`) {
+      const response = await request('/v1/auth/signup', {
+        method: 'POST',
+        json: { email, password: 'correct horse battery' },
+      });
+      if (response.status !== 201)
+        throw new Error(`signup failed: ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as { token: string; user: { id: string } };
+      return { token: body.token, userId: body.user.id, email };
+    },
+    async chat(token, message, headers = {}) {
+      const response = await request('/v1/chat', { method: 'POST', token, json: { message }, headers });
+      if (!response.headers.get('content-type')?.includes('text/event-stream')) {
+        return { status: response.status, events: [], done: false, text: '', body: await response.json() };
+      }
+      const data = await readSse(response);
+      const done = data.at(-1) === '[DONE]';
+      const events = data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d) as Record<string, unknown>);
+      const text = events
+        .filter((e) => e.type === 'delta')
+        .map((e) => e.content)
+        .join('');
+      return { status: response.status, events, done, text, body: undefined };
+    },
+    async records(token) {
+      const response = await request('/v1/usage/records?limit=500', { token });
+      return ((await response.json()) as { records: LedgerRecord[] }).records;
+    },
+    settled: () => server.background.idle(),
+    async close() {
+      await server.close();
+      await simulator.stop();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

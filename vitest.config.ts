@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+const integration = ['apps/server/test/**/*.test.ts'];
+
+/**
+ * Unit tests run once; the integration suite runs twice: on the embedded database (PGlite)
+ * and on a real Postgres server (TEST_DATABASE_URL, or a throwaway cluster started by the
+ * global setup when Debian's postgresql package is installed).
+ */
+export default defineConfig({
+  test: {
+    passWithNoTests: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['apps/server/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'embedded', include: integration, env: { CRUX_TEST_DB: 'embedded' } } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: integration,
+          // Configuration checks never reach a database: the embedded run covers them.
+          exclude: ['apps/server/test/config.test.ts'],
+          env: { CRUX_TEST_DB: 'postgres' },
+          globalSetup: ['apps/server/test/support/postgres-server.ts'],
+        },
+      },
+    ],
+  },
+});
