@@ -33,11 +33,9 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8788/api/v1' }),
   ).transform((url) => (url ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
   DATABASE_URL: optional(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, {
-        error: 'must start with postgres:// (or leave it unset for the embedded database)',
-      }),
+    z.string().regex(/^postgres(ql)?:\/\//, {
+      error: 'must start with postgres:// (or leave it unset for the embedded database)',
+    }),
   ),
   CRUX_DATA_DIR: optional(z.string()).transform((dir) => dir ?? './data'),
   PORT: integer(8787, 'PORT').pipe(z.number().max(65535, { error: 'PORT must be at most 65535' })),
