@@ -10,6 +10,7 @@ const integration = ['apps/server/test/**/*.test.ts'];
 export default defineConfig({
   test: {
     passWithNoTests: false,
+    reporters: ['default', './apps/server/test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
