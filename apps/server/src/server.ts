@@ -3,6 +3,11 @@ import { type ServerType, serve } from '@hono/node-server';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
+import { ClimbsRepo } from './climbs/climbs-repo.ts';
+import { ClimbsService } from './climbs/climbs-service.ts';
+import { ClimberContext } from './coach/climber-context.ts';
+import { RecommendationService } from './coach/recommendation-service.ts';
+import { RecommendationsRepo } from './coach/recommendations-repo.ts';
 import type { Config } from './config/env.ts';
 import { checkModelAgainstCatalog } from './config/startup-check.ts';
 import { openDb } from './db/connect.ts';
@@ -67,13 +72,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const users = new UsersRepo(db);
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
+  const climbsRepo = new ClimbsRepo(db);
+  const context = new ClimberContext(climbsRepo, profiles);
   const chat = new ChatService({
     config,
     client,
     ledger,
     limits,
     messages,
-    profiles,
+    background,
+    climber: (userId) => context.forChat(userId),
+    generationWaitMs: options.generationWaitMs,
+  });
+  const recommendations = new RecommendationService({
+    config,
+    client,
+    ledger,
+    limits,
+    context,
+    recommendations: new RecommendationsRepo(db),
     background,
     generationWaitMs: options.generationWaitMs,
   });
@@ -82,6 +99,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     db,
     tokens: new TokenService(config.jwtSecret),
     users,
+    profiles,
+    climbs: new ClimbsService(climbsRepo),
+    climbsRepo,
+    context,
+    recommendations,
     messages,
     chat,
     limits,

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
+import { resolveBilling } from '../ledger/billing.ts';
 import type { Attempt, Ledger } from '../ledger/ledger.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
 import { CLIENT_DISCONNECTED } from '../ledger/reconcile.ts';
-import { billingFromGeneration, billingFromUsage, type Settlement } from '../ledger/settlement.ts';
+import type { Settlement } from '../ledger/settlement.ts';
 import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
 import type { ChatStream, Usage } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
 import { AppError } from '../shared/errors.ts';
-import type { ProfilesRepo } from '../users/profiles-repo.ts';
+import { pseudonymFor } from '../shared/pseudonym.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
 
@@ -34,15 +35,14 @@ export interface ChatRun {
 }
 
 export interface ChatServiceDeps {
-  config: Pick<Config, 'openRouter' | 'limits'>;
+  config: Pick<Config, 'openRouter' | 'limits' | 'jwtSecret'>;
   client: OpenRouterClient;
   ledger: Ledger;
   limits: DailyLimits;
   messages: MessagesRepo;
-  profiles: ProfilesRepo;
   background: BackgroundTasks;
-  /** Extra context for the prompt (the logbook's patterns), when available. */
-  patternsSummary?: (userId: string) => Promise<string | undefined>;
+  /** The climber's anonymised context and logbook patterns for the prompt. */
+  climber: (userId: string) => Promise<{ climbingContext: string; patternsSummary: string | undefined }>;
   /** How long to poll `/generation` for a stream that never delivered usage. */
   generationWaitMs?: number;
 }
@@ -100,12 +100,11 @@ export class ChatService {
   }
 
   private async prompt(userId: string) {
-    const [history, profile, patternsSummary] = await Promise.all([
+    const [history, climber] = await Promise.all([
       this.deps.messages.recent(userId, CHAT_HISTORY_SIZE),
-      this.deps.profiles.get(userId),
-      this.deps.patternsSummary?.(userId),
+      this.deps.climber(userId),
     ]);
-    return buildChatPrompt({ history, climbingContext: profile.climbing_context, patternsSummary });
+    return buildChatPrompt({ history, ...climber });
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
@@ -140,7 +139,7 @@ export class ChatService {
     };
 
     if (!abort.signal.aborted && !failure) {
-      const billing = usage ? billingFromUsage(usage) : await this.billingFromStats(stream.generationId);
+      const billing = await this.billing(usage, stream.generationId);
       const settled = await this.deps.ledger.settle(attempt, {
         status: 'ok',
         ...known,
@@ -163,7 +162,7 @@ export class ChatService {
     const errorCode = abort.signal.aborted ? CLIENT_DISCONNECTED : failure!.code;
     if (failure && !abort.signal.aborted) output.send({ type: 'error', error: failure });
     output.close();
-    const billing = usage ? billingFromUsage(usage) : await this.billingFromStats(stream.generationId);
+    const billing = await this.billing(usage, stream.generationId);
     if (!billing && stream.generationId) {
       // Not reported yet: leave the row pending for the reconciler, with what we know.
       await this.deps.ledger.annotate(attempt, { ...known, errorCode });
@@ -178,15 +177,11 @@ export class ChatService {
     });
   }
 
-  private async billingFromStats(generationId: string | undefined) {
-    if (!generationId) return undefined;
-    const stats = await this.deps.client
-      .waitForGeneration(generationId, {
-        maxWaitMs: this.deps.generationWaitMs,
-        signal: this.deps.background.signal,
-      })
-      .catch(() => undefined);
-    return stats ? billingFromGeneration(stats) : undefined;
+  private billing(usage: Usage | undefined, generationId: string | undefined) {
+    return resolveBilling(this.deps.client, usage, generationId, {
+      maxWaitMs: this.deps.generationWaitMs,
+      signal: this.deps.background.signal,
+    });
   }
 }
 

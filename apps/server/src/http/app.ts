@@ -3,6 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import type { TokenService } from '../auth/tokens.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
+import type { ClimbsRepo } from '../climbs/climbs-repo.ts';
+import type { ClimbsService } from '../climbs/climbs-service.ts';
+import type { ClimberContext } from '../coach/climber-context.ts';
+import type { RecommendationService } from '../coach/recommendation-service.ts';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/types.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
@@ -10,13 +14,17 @@ import type { UsageQueries } from '../ledger/usage-queries.ts';
 import type { CatalogModel } from '../llm/types.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { AppError } from '../shared/errors.ts';
+import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireUser } from './auth-middleware.ts';
 import { errorBody, STATUS_BY_CODE } from './error-status.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
+import { climbsRoutes } from './routes/climbs.ts';
+import { coachRoutes } from './routes/coach.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { profileRoutes } from './routes/profile.ts';
 import { usageRoutes } from './routes/usage.ts';
 
 export interface AppDeps {
@@ -24,6 +32,11 @@ export interface AppDeps {
   db: Db;
   tokens: TokenService;
   users: UsersRepo;
+  profiles: ProfilesRepo;
+  climbs: ClimbsService;
+  climbsRepo: ClimbsRepo;
+  context: ClimberContext;
+  recommendations: RecommendationService;
   messages: MessagesRepo;
   chat: ChatService;
   limits: DailyLimits;
@@ -64,6 +77,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const authed = new Hono<AppEnv>();
   authed.use(requireUser(deps.tokens, deps.users));
+  authed.route('/', profileRoutes(deps));
+  authed.route('/', climbsRoutes(deps));
+  authed.route('/', coachRoutes(deps));
   authed.route('/', chatRoutes(deps));
   authed.route('/', usageRoutes(deps));
   app.route('/v1', authed);

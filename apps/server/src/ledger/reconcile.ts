@@ -28,6 +28,8 @@ interface PendingRow {
 }
 
 export const CLIENT_DISCONNECTED = 'client_disconnected';
+/** error codes of an answer that arrived but failed validation (see coach/recommendation-schema.ts). */
+const INVALID_OUTPUT_CODES = new Set(['invalid_json', 'schema_mismatch']);
 
 /**
  * Settles `pending` rows left by a crash or by a generation lookup that gave up: the cost comes
@@ -96,6 +98,7 @@ export class Reconciler {
 
 function statusFor(errorCode: string | null, stats: GenerationStats): FinalStatus {
   if (errorCode === CLIENT_DISCONNECTED || stats.cancelled) return 'aborted';
+  if (errorCode && INVALID_OUTPUT_CODES.has(errorCode)) return 'invalid_output';
   if (errorCode) return 'error';
   return 'ok';
 }

@@ -1,0 +1,48 @@
+import type { ClimbsRepo } from '../climbs/climbs-repo.ts';
+import type { ProfilesRepo } from '../users/profiles-repo.ts';
+import { anonymizeClimb, type PrivateNames, scrubText } from './anonymize.ts';
+import { buildCoachPrompt, type CoachPromptInput } from './coach-prompt.ts';
+import { computePatterns, PATTERN_WINDOW, type Patterns, summarizePatterns } from './patterns.ts';
+
+/** Loads what the coach may know about a climber, already anonymised for the LLM. */
+export class ClimberContext {
+  constructor(
+    private readonly climbs: ClimbsRepo,
+    private readonly profiles: ProfilesRepo,
+  ) {}
+
+  async patterns(userId: string): Promise<Patterns> {
+    return computePatterns(await this.climbs.list(userId, { limit: PATTERN_WINDOW }));
+  }
+
+  /** For the chat prompt: the scrubbed climbing context and a summary of the patterns. */
+  async forChat(userId: string): Promise<{ climbingContext: string; patternsSummary: string | undefined }> {
+    const [climbs, profile, locations] = await Promise.all([
+      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
+      this.profiles.get(userId),
+      this.climbs.locations(userId),
+    ]);
+    const names: PrivateNames = { homeGym: profile.home_gym, locations };
+    return {
+      climbingContext: scrubText(profile.climbing_context, names),
+      patternsSummary: summarizePatterns(computePatterns(climbs)),
+    };
+  }
+
+  /** For a recommendation: patterns, the last 30 anonymised climbs and the scrubbed context. */
+  async coachPrompt(userId: string) {
+    const [climbs, profile, locations] = await Promise.all([
+      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
+      this.profiles.get(userId),
+      this.climbs.locations(userId),
+    ]);
+    const names: PrivateNames = { homeGym: profile.home_gym, locations };
+    const input: CoachPromptInput = {
+      patterns: computePatterns(climbs),
+      climbs: climbs.map((climb) => anonymizeClimb(climb, names)),
+      climbingContext: scrubText(profile.climbing_context, names),
+      preferredDiscipline: profile.preferred_discipline,
+    };
+    return buildCoachPrompt(input);
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import Big from 'big.js';
+import type { Config } from '../config/env.ts';
+import { resolveBilling } from '../ledger/billing.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { DailyLimits } from '../ledger/limits.ts';
+import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
+import { UpstreamError } from '../llm/errors.ts';
+import type { OpenRouterClient } from '../llm/openrouter-client.ts';
+import type { ChatMessage } from '../llm/types.ts';
+import type { BackgroundTasks } from '../shared/background.ts';
+import { AppError } from '../shared/errors.ts';
+import { pseudonymFor } from '../shared/pseudonym.ts';
+import type { ClimberContext } from './climber-context.ts';
+import { parseRecommendation, type RecommendationContent } from './recommendation-schema.ts';
+import type { RecommendationsRepo, StoredRecommendation } from './recommendations-repo.ts';
+
+export const MAX_ATTEMPTS = 3;
+
+export interface RecommendationUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Exact sum of every attempt's billed cost. */
+  cost_usd: string;
+  attempts: number;
+}
+
+export interface RecommendationResult {
+  recommendation: StoredRecommendation;
+  usage: RecommendationUsage;
+  is_cached: boolean;
+  warning?: string;
+}
+
+export interface RecommendationServiceDeps {
+  config: Pick<Config, 'openRouter' | 'limits' | 'jwtSecret'>;
+  client: OpenRouterClient;
+  ledger: Ledger;
+  limits: DailyLimits;
+  context: ClimberContext;
+  recommendations: RecommendationsRepo;
+  background: BackgroundTasks;
+  generationWaitMs?: number | undefined;
+}
+
+/** Tallies what every attempt used; money is summed exactly. */
+class UsageTally {
+  prompt = 0;
+  completion = 0;
+  total = 0;
+  cost = new Big(0);
+  attempts = 0;
+  billedAttempts = 0;
+
+  toJSON(): RecommendationUsage {
+    return {
+      prompt_tokens: this.prompt,
+      completion_tokens: this.completion,
+      total_tokens: this.total,
+      cost_usd: this.cost.toFixed(),
+      attempts: this.attempts,
+    };
+  }
+}
+
+/**
+ * Weekly recommendations: the model's JSON is validated and an invalid answer retried, up to
+ * 3 attempts, each its own ledger row with its billed cost.
+ */
+export class RecommendationService {
+  constructor(private readonly deps: RecommendationServiceDeps) {}
+
+  latest(userId: string): Promise<StoredRecommendation | undefined> {
+    return this.deps.recommendations.latest(userId);
+  }
+
+  async generate(userId: string, requestId = randomUUID()): Promise<RecommendationResult> {
+    const { config, limits } = this.deps;
+    const verdict = await limits.take(
+      userId,
+      'recommendations',
+      config.limits.dailyRecommendations,
+      config.limits.dailyBudgetUsd,
+    );
+    if (!verdict.allowed) {
+      throw verdict.reason === 'budget'
+        ? new AppError('budget_exceeded', "Today's coaching budget is spent; it resets at 00:00 UTC.")
+        : new AppError(
+            'daily_limit_reached',
+            `You have used all ${config.limits.dailyRecommendations} recommendations for today; they reset at 00:00 UTC.`,
+          );
+    }
+    const messages = await this.deps.context.coachPrompt(userId);
+    const tally = new UsageTally();
+    let lastRefusal: unknown;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const outcome = await this.attempt(userId, requestId, messages, tally);
+      if (outcome.content) {
+        const recommendation = await this.deps.recommendations.add(
+          userId,
+          requestId,
+          config.openRouter.model,
+          outcome.content,
+        );
+        return { recommendation, usage: tally.toJSON(), is_cached: false };
+      }
+      lastRefusal = outcome.refusal;
+      if (outcome.refusal && !(outcome.refusal instanceof UpstreamError && outcome.refusal.retryable)) break;
+    }
+    if (tally.billedAttempts === 0) await limits.giveBack(userId, 'recommendations');
+    const previous = await this.deps.recommendations.latest(userId);
+    if (previous) {
+      return {
+        recommendation: previous,
+        usage: tally.toJSON(),
+        is_cached: true,
+        warning: `The coach could not write a valid plan this time (${tally.attempts} attempt(s)); this is your previous plan.`,
+      };
+    }
+    if (lastRefusal && tally.billedAttempts === 0) throw toClientError(lastRefusal);
+    throw new AppError(
+      'coach_unavailable',
+      `The coach could not write a valid plan after ${tally.attempts} attempt(s); try again later.`,
+    );
+  }
+
+  /** One upstream call, settled in the ledger whatever happens. */
+  private async attempt(
+    userId: string,
+    requestId: string,
+    messages: ChatMessage[],
+    tally: UsageTally,
+  ): Promise<{ content?: RecommendationContent; refusal?: unknown }> {
+    const { client, ledger, config } = this.deps;
+    const model = config.openRouter.model;
+    const row = await ledger.open({ requestId, userId, endpoint: 'recommendations', model });
+    tally.attempts++;
+    const startedAt = performance.now();
+    let completion: Awaited<ReturnType<OpenRouterClient['complete']>>;
+    try {
+      completion = await client.complete({
+        model,
+        messages,
+        responseFormat: 'json_object',
+        user: pseudonymFor(userId, config.jwtSecret),
+      });
+    } catch (error) {
+      const latencyMs = Math.round(performance.now() - startedAt);
+      await ledger.settle(row, {
+        status: 'error',
+        costSource: 'none',
+        errorCode: upstreamErrorCode(error),
+        latencyMs,
+      });
+      return { refusal: error };
+    }
+    const latencyMs = Math.round(performance.now() - startedAt);
+    const billing = await resolveBilling(client, completion.usage, completion.generationId, {
+      maxWaitMs: this.deps.generationWaitMs,
+      signal: this.deps.background.signal,
+    });
+    const parsed = parseRecommendation(completion.content);
+    const errorCode = parsed.ok ? undefined : parsed.errorCode;
+    if (!billing && completion.generationId) {
+      // The cost is not reported yet: the reconciler settles the row from /generation later.
+      await ledger.annotate(row, { latencyMs, errorCode, servedModel: completion.servedModel });
+    } else {
+      await ledger.settle(row, {
+        status: parsed.ok ? 'ok' : 'invalid_output',
+        servedModel: completion.servedModel,
+        generationId: completion.generationId,
+        latencyMs,
+        ttftMs: latencyMs,
+        errorCode,
+        ...(billing ?? { costSource: 'none' }),
+      });
+    }
+    tally.billedAttempts++;
+    tally.prompt += billing?.promptTokens ?? 0;
+    tally.completion += billing?.completionTokens ?? 0;
+    tally.total += billing?.totalTokens ?? 0;
+    if (billing?.costUsd) tally.cost = tally.cost.plus(billing.costUsd);
+    return parsed.ok ? { content: parsed.content } : {};
+  }
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import type { ClimbsRepo } from '../../climbs/climbs-repo.ts';
+import type { ClimbsService } from '../../climbs/climbs-service.ts';
+import { gradeVocabulary } from '../../climbs/grades.ts';
+import { CLIMB_TYPES, FAILURE_REASONS, GRADE_SCALES, OUTCOMES, STYLES } from '../../climbs/vocabulary.ts';
+import { climbPatchSchema, listClimbsQuerySchema, newClimbSchema } from '../../contracts/climbs.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readBody, readQuery } from '../body.ts';
+
+export function climbsRoutes(deps: { climbs: ClimbsService; climbsRepo: ClimbsRepo }) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/vocabulary', (c) =>
+    c.json({
+      climb_type: CLIMB_TYPES,
+      grade_scale: GRADE_SCALES,
+      grades: gradeVocabulary(),
+      outcome: OUTCOMES,
+      style: STYLES,
+      failure_reasons: FAILURE_REASONS,
+      awkwardness: { min: 1, max: 5 },
+    }),
+  );
+
+  app.post('/climbs', async (c) => {
+    const input = await readBody(c, newClimbSchema);
+    return c.json(await deps.climbs.create(c.var.user.id, input), 201);
+  });
+
+  app.get('/climbs', async (c) => {
+    const query = readQuery(c, listClimbsQuerySchema);
+    const climbs = await deps.climbsRepo.list(c.var.user.id, query);
+    const next = climbs.length === query.limit ? climbs.at(-1)?.created_at : undefined;
+    return c.json({ climbs, ...(next ? { next_before: next } : {}) });
+  });
+
+  app.get('/climbs/:id', async (c) => c.json(await deps.climbs.get(c.var.user.id, c.req.param('id'))));
+
+  app.patch('/climbs/:id', async (c) => {
+    const patch = await readBody(c, climbPatchSchema);
+    return c.json(await deps.climbs.update(c.var.user.id, c.req.param('id'), patch));
+  });
+
+  app.delete('/climbs/:id', async (c) => {
+    await deps.climbs.delete(c.var.user.id, c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

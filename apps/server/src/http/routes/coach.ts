@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ClimberContext } from '../../coach/climber-context.ts';
+import type { RecommendationService } from '../../coach/recommendation-service.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readBody } from '../body.ts';
+
+/** The recommendation request takes no options; an empty body or `{}` are both fine. */
+const generateSchema = z.strictObject({});
+
+export function coachRoutes(deps: { context: ClimberContext; recommendations: RecommendationService }) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/coach/patterns', async (c) => c.json(await deps.context.patterns(c.var.user.id)));
+
+  app.post('/coach/recommendations', async (c) => {
+    if ((c.req.header('content-length') ?? '0') !== '0') await readBody(c, generateSchema);
+    return c.json(await deps.recommendations.generate(c.var.user.id));
+  });
+
+  app.get('/coach/recommendations/latest', async (c) => {
+    const recommendation = await deps.recommendations.latest(c.var.user.id);
+    if (!recommendation)
+      throw new AppError('not_found', 'No recommendation yet: POST /v1/coach/recommendations to get one.');
+    return c.json({ recommendation });
+  });
+
+  return app;
+}

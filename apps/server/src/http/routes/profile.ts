@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import { profileUpdateSchema } from '../../contracts/profile.ts';
+import type { ProfilesRepo } from '../../users/profiles-repo.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readBody } from '../body.ts';
+
+export function profileRoutes(deps: { profiles: ProfilesRepo }) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/profile', async (c) => c.json(await deps.profiles.get(c.var.user.id)));
+
+  app.put('/profile', async (c) => {
+    const update = await readBody(c, profileUpdateSchema);
+    const current = await deps.profiles.get(c.var.user.id);
+    const next = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+    return c.json(await deps.profiles.put(c.var.user.id, { ...current, ...next }));
+  });
+
+  return app;
+}
