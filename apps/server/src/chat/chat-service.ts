@@ -71,7 +71,7 @@ export class ChatService {
       stream = await this.deps.client.streamChat({
         model,
         messages: prompt,
-        user: userId,
+        user: pseudonymFor(userId, config.jwtSecret),
         signal: abort.signal,
       });
     } catch (error) {

@@ -89,7 +89,7 @@ function frequency(climbs: readonly Climb[]): Patterns['climbing_frequency'] {
     return { total_climbs: 0, sessions: 0, climbs_per_session: 0, climbs_per_month: 0, period_days: 0 };
   const times = climbs.map((c) => Date.parse(c.created_at));
   const sessions = new Set(climbs.map((c) => c.created_at.slice(0, 10))).size;
-  const periodDays = Math.max(1, Math.ceil((Math.max(...times) - Math.min(...times)) / DAY_MS) + 1);
+  const periodDays = Math.floor((Math.max(...times) - Math.min(...times)) / DAY_MS) + 1;
   return {
     total_climbs: climbs.length,
     sessions,
