@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.ts';
-import type { RecommendationContent } from './recommendation-schema.ts';
+import { type RecommendationContent, recommendationContentSchema } from './recommendation-schema.ts';
 
 export interface StoredRecommendation {
   id: string;
@@ -24,7 +24,7 @@ export class RecommendationsRepo {
        returning ${COLUMNS}`,
       [randomUUID(), userId, requestId, model, JSON.stringify(content)],
     );
-    return row!;
+    return inSchemaOrder(row!);
   }
 
   async latest(userId: string): Promise<StoredRecommendation | undefined> {
@@ -32,6 +32,11 @@ export class RecommendationsRepo {
       `select ${COLUMNS} from recommendations where user_id = $1 order by created_at desc, id desc limit 1`,
       [userId],
     );
-    return row;
+    return row && inSchemaOrder(row);
   }
+}
+
+/** jsonb sorts keys; the schema puts them back in the documented order (weekly_focus first). */
+function inSchemaOrder(row: StoredRecommendation): StoredRecommendation {
+  return { ...row, content: recommendationContentSchema.parse(row.content) };
 }
