@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
+import { IdempotentChat } from './chat/idempotent-chat.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
 import { ClimbsRepo } from './climbs/climbs-repo.ts';
 import { ClimbsService } from './climbs/climbs-service.ts';
@@ -14,6 +15,7 @@ import { openDb } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import { createApp } from './http/app.ts';
+import { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { DailyLimits } from './ledger/limits.ts';
 import { Reconciler } from './ledger/reconcile.ts';
@@ -73,6 +75,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
   const climbsRepo = new ClimbsRepo(db);
+  const idempotency = new IdempotencyStore(db);
   const context = new ClimberContext(climbsRepo, profiles);
   const chat = new ChatService({
     config,
@@ -91,6 +94,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     limits,
     context,
     recommendations: new RecommendationsRepo(db),
+    idempotency,
     background,
     generationWaitMs: options.generationWaitMs,
   });
@@ -105,7 +109,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     context,
     recommendations,
     messages,
-    chat,
+    chat: new IdempotentChat(chat, idempotency),
     limits,
     usage: new UsageQueries(db),
     metrics,

@@ -27,6 +27,22 @@ export type ChatEvent =
     }
   | { type: 'error'; error: { code: string; message: string } };
 
+export type UsageEvent = Extract<ChatEvent, { type: 'usage' }>;
+
+/** A finished turn as stored for an idempotent replay. */
+export interface CompletedChat {
+  content: string;
+  usage: UsageEvent;
+}
+
+/** Called as a turn ends: `completed` before the usage event reaches the client, `failed` otherwise. */
+export interface ChatHooks {
+  completed(result: CompletedChat): Promise<void>;
+  failed(): Promise<void>;
+}
+
+const NO_HOOKS: ChatHooks = { completed: async () => {}, failed: async () => {} };
+
 export interface ChatRun {
   requestId: string;
   events: ReadableStream<ChatEvent>;
@@ -55,7 +71,21 @@ export class ChatService {
    * Starts a chat turn. Throws AppError before anything streams (limit reached, upstream
    * refused); otherwise returns the run whose events the caller forwards to the client.
    */
-  async start(userId: string, message: string, requestId = randomUUID()): Promise<ChatRun> {
+  async start(
+    userId: string,
+    message: string,
+    hooks: ChatHooks = NO_HOOKS,
+    requestId = randomUUID(),
+  ): Promise<ChatRun> {
+    try {
+      return await this.open(userId, message, hooks, requestId);
+    } catch (error) {
+      await hooks.failed();
+      throw error;
+    }
+  }
+
+  private async open(userId: string, message: string, hooks: ChatHooks, requestId: string): Promise<ChatRun> {
     const { config, limits, ledger, messages } = this.deps;
     const model = config.openRouter.model;
     const verdict = await limits.take(userId, 'chat', config.limits.dailyChat, config.limits.dailyBudgetUsd);
@@ -95,7 +125,7 @@ export class ChatService {
       cancel: () => abort.abort(),
     });
     const output = new EventOutput(() => emit);
-    this.deps.background.run(this.pump({ attempt, stream, abort, startedAt, output, userId }));
+    this.deps.background.run(this.pump({ attempt, stream, abort, startedAt, output, userId, hooks }));
     return { requestId, events, abort: () => abort.abort() };
   }
 
@@ -115,8 +145,9 @@ export class ChatService {
     startedAt: number;
     output: EventOutput;
     userId: string;
+    hooks: ChatHooks;
   }): Promise<void> {
-    const { attempt, stream, abort, startedAt, output } = run;
+    const { attempt, stream, abort, startedAt, output, hooks } = run;
     let text = '';
     let usage: Usage | undefined;
     let servedModel: string | undefined;
@@ -146,17 +177,20 @@ export class ChatService {
         ...(billing ?? { costSource: 'none' }),
       });
       await this.deps.messages.add(run.userId, 'assistant', text, attempt.requestId);
-      output.send({
+      const usageEvent: UsageEvent = {
         type: 'usage',
         prompt_tokens: billing?.promptTokens ?? null,
         completion_tokens: billing?.completionTokens ?? null,
         total_tokens: billing?.totalTokens ?? null,
         cost_usd: settled.costUsd ?? null,
         model: servedModel ?? attempt.model,
-      });
+      };
+      await hooks.completed({ content: text, usage: usageEvent });
+      output.send(usageEvent);
       output.close();
       return;
     }
+    await hooks.failed();
 
     // Cut, failed or abandoned by the client: the client hears at once, the cost is settled after.
     const errorCode = abort.signal.aborted ? CLIENT_DISCONNECTED : failure!.code;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import type { Config } from '../config/env.ts';
+import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { resolveBilling } from '../ledger/billing.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
@@ -40,6 +41,7 @@ export interface RecommendationServiceDeps {
   limits: DailyLimits;
   context: ClimberContext;
   recommendations: RecommendationsRepo;
+  idempotency: IdempotencyStore;
   background: BackgroundTasks;
   generationWaitMs?: number | undefined;
 }
@@ -75,7 +77,17 @@ export class RecommendationService {
     return this.deps.recommendations.latest(userId);
   }
 
-  async generate(userId: string, requestId = randomUUID()): Promise<RecommendationResult> {
+  /** A new plan; with an `Idempotency-Key`, a repeat returns the stored result and bills nothing. */
+  generate(userId: string, idempotencyKey?: string): Promise<RecommendationResult> {
+    const requestId = randomUUID();
+    if (idempotencyKey === undefined) return this.generateNow(userId, requestId);
+    return this.deps.idempotency.once(
+      { userId, endpoint: 'recommendations', key: idempotencyKey, requestId, fingerprint: fingerprintOf({}) },
+      () => this.generateNow(userId, requestId),
+    );
+  }
+
+  private async generateNow(userId: string, requestId: string): Promise<RecommendationResult> {
     const { config, limits } = this.deps;
     const verdict = await limits.take(
       userId,

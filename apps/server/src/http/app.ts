@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenService } from '../auth/tokens.ts';
-import type { ChatService } from '../chat/chat-service.ts';
+import type { IdempotentChat } from '../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
 import type { ClimbsRepo } from '../climbs/climbs-repo.ts';
 import type { ClimbsService } from '../climbs/climbs-service.ts';
@@ -38,7 +38,7 @@ export interface AppDeps {
   context: ClimberContext;
   recommendations: RecommendationService;
   messages: MessagesRepo;
-  chat: ChatService;
+  chat: IdempotentChat;
   limits: DailyLimits;
   usage: UsageQueries;
   metrics: Metrics;

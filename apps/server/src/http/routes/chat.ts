@@ -1,17 +1,19 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { ChatService } from '../../chat/chat-service.ts';
+import type { IdempotentChat } from '../../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../../chat/messages-repo.ts';
 import { chatRequestSchema, limitQuerySchema } from '../../contracts/chat.ts';
+import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
 
-export function chatRoutes(deps: { chat: ChatService; messages: MessagesRepo }) {
+export function chatRoutes(deps: { chat: IdempotentChat; messages: MessagesRepo }) {
   const app = new Hono<AppEnv>();
 
   app.post('/chat', async (c) => {
     const { message } = await readBody(c, chatRequestSchema);
-    const run = await deps.chat.start(c.var.user.id, message);
+    const key = checkIdempotencyKey(c.req.header('idempotency-key'));
+    const run = await deps.chat.start(c.var.user.id, message, key);
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => run.abort());
       for await (const event of run.events) await stream.writeSSE({ data: JSON.stringify(event) });

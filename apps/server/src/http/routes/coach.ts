@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClimberContext } from '../../coach/climber-context.ts';
 import type { RecommendationService } from '../../coach/recommendation-service.ts';
+import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody } from '../body.ts';
@@ -16,7 +17,8 @@ export function coachRoutes(deps: { context: ClimberContext; recommendations: Re
 
   app.post('/coach/recommendations', async (c) => {
     if ((c.req.header('content-length') ?? '0') !== '0') await readBody(c, generateSchema);
-    return c.json(await deps.recommendations.generate(c.var.user.id));
+    const key = checkIdempotencyKey(c.req.header('idempotency-key'));
+    return c.json(await deps.recommendations.generate(c.var.user.id, key));
   });
 
   app.get('/coach/recommendations/latest', async (c) => {

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import type { ChatEvent, ChatRun, ChatService, CompletedChat } from './chat-service.ts';
+
+/**
+ * Chat with an optional `Idempotency-Key`: a repeat (same user, 24 h) calls no LLM and bills
+ * nothing; it replays the stored answer as a stream.
+ */
+export class IdempotentChat {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly store: IdempotencyStore,
+  ) {}
+
+  async start(userId: string, message: string, key: string | undefined): Promise<ChatRun> {
+    if (key === undefined) return this.chat.start(userId, message);
+    const requestId = randomUUID();
+    const claim = await this.store.claim<CompletedChat>(
+      userId,
+      'chat',
+      key,
+      requestId,
+      fingerprintOf({ message }),
+    );
+    if (claim.kind === 'replay') return replay(requestId, claim.result);
+    const hooks = {
+      completed: (result: CompletedChat) => this.store.complete(userId, 'chat', key, result),
+      failed: () => this.store.release(userId, 'chat', key),
+    };
+    return this.chat.start(userId, message, hooks, requestId);
+  }
+}
+
+function replay(requestId: string, stored: CompletedChat): ChatRun {
+  const events = new ReadableStream<ChatEvent>({
+    start(controller) {
+      controller.enqueue({ type: 'delta', content: stored.content });
+      controller.enqueue(stored.usage);
+      controller.close();
+    },
+  });
+  return { requestId, events, abort: () => {} };
+}
