@@ -94,3 +94,54 @@ describe('reconciling pending rows and the durable spool', () => {
     });
   });
 });
+
+describe('restarts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('settles a crash-left pending row at the next start', async () => {
+    const { token, userId } = await h.signup();
+    const client = new OpenRouterClient({ baseUrl: h.simulator.baseUrl, apiKey: undefined });
+    h.simulator.enqueue({ cost: '0.000000000000000001', generationDelayMs: 0 });
+    const completion = await client.complete({
+      model: 'google/gemini-2.5-pro',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await h.server.db.query(
+      `insert into api_usage (id, request_id, user_id, endpoint, model, status, generation_id, error_code)
+       values ($1, $2, $3, 'chat', 'google/gemini-2.5-pro', 'pending', $4, 'client_disconnected')`,
+      [randomUUID(), randomUUID(), userId, completion.generationId],
+    );
+
+    await h.restart({ reconcileAfterMs: 0 });
+    const [record] = await h.records(token);
+    expect(record).toMatchObject({
+      status: 'aborted',
+      cost_source: 'generation',
+      cost_usd: '0.000000000000000001',
+    });
+  });
+
+  it('finishes an in-flight settlement before it stops', async () => {
+    const { token } = await h.signup();
+    // The stream has no usage chunk and /generation answers late: settling takes a while.
+    h.simulator.enqueue({ omitUsage: true, generationDelayMs: 600, cost: '0.5' });
+    const controller = new AbortController();
+    const response = await h.request('/v1/chat', {
+      method: 'POST',
+      token,
+      json: { message: 'hi' },
+      signal: controller.signal,
+    });
+    await response.body!.getReader().read();
+    controller.abort();
+
+    await h.restart(); // close() waits for the background settlement
+    const [record] = await h.records(token);
+    expect(record).toMatchObject({ cost_usd: '0.5', cost_source: 'generation' });
+    expect(record!.status).not.toBe('pending');
+  });
+});

@@ -1,13 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Db, Queryable } from './types.ts';
 
 /** Embedded Postgres (PGlite) stored under `<dataDir>/pglite`. */
 export async function openEmbeddedDb(dataDir: string): Promise<Db> {
   const dir = join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir);
+  const unlock = lockDataDir(dir);
+  const pg = await PGlite.create(dir).catch((error: unknown) => {
+    unlock();
+    throw error;
+  });
   return {
     kind: 'embedded',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
@@ -29,6 +34,9 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
     async exec(sql: string) {
       await pg.exec(sql);
     },
-    close: () => pg.close(),
+    async close() {
+      await pg.close();
+      unlock();
+    },
   };
 }

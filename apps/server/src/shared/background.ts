@@ -22,7 +22,17 @@ export class BackgroundTasks {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Gives running tasks `graceMs` to finish, then signals them to wrap up (a settlement still
+   * polling `/generation` leaves its row pending for the reconciler) and waits for them.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.idle(), grace]);
+    clearTimeout(timer);
     this.controller.abort();
     await this.idle();
   }

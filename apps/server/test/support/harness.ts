@@ -24,6 +24,10 @@ export interface Harness {
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
   chat(token: string, message: string, headers?: Record<string, string>): Promise<ChatResult>;
   records(token: string): Promise<LedgerRecord[]>;
+  /** Stops the server (finishing in-flight work) and starts a new one on the same database. */
+  restart(options?: ServerOptions): Promise<void>;
+  /** Stops the server, leaving the database for another process (the CLI) to open. */
+  stopServer(): Promise<void>;
   /** Waits until no background settlement is running. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -98,13 +102,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
-  const server = await startServer(config, {
+  const serverOptions: ServerOptions = {
     log: () => {},
     generationWaitMs: 5_000,
     sweepIntervalMs: 3_600_000,
     ...options.server,
-  });
+  };
+  let server = await startServer(config, serverOptions);
+  let running = true;
+  // A restarted server listens on the same port, so `url` stays valid.
   const url = server.url;
+  const samePort = { ...config, port: Number(new URL(url).port) };
 
   const request: Harness['request'] = (path, init = {}) => {
     const { token, json, ...rest } = init;
@@ -121,7 +129,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     url,
     simulator,
-    server,
+    get server() {
+      return server;
+    },
     config,
     dataDir,
     dbKind,
@@ -155,9 +165,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await request('/v1/usage/records?limit=500', { token });
       return ((await response.json()) as { records: LedgerRecord[] }).records;
     },
+    async restart(options) {
+      if (running) await server.close();
+      server = await startServer(samePort, { ...serverOptions, ...options });
+      running = true;
+    },
+    async stopServer() {
+      await server.close();
+      running = false;
+    },
     settled: () => server.background.idle(),
     async close() {
-      await server.close();
+      if (running) await server.close();
       await simulator.stop();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });

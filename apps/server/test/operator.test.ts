@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Big from 'big.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './support/harness.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs `crux …` against the harness's database, as an operator would. */
+function crux(h: Harness, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    OPENROUTER_MODEL: 'google/gemini-2.5-pro',
+    OPENROUTER_BASE_URL: h.simulator.baseUrl,
+    AUTH_JWT_SECRET: h.config.jwtSecret,
+    CRUX_DATA_DIR: h.dataDir,
+    ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
+  };
+  return new Promise((resolve) => {
+    const child = execFile(
+      join(root, 'node_modules/.bin/tsx'),
+      [join(root, 'apps/server/src/cli/main.ts'), ...args],
+      { env, cwd: h.dataDir },
+      (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
+
+describe('operator views of spend', { timeout: 60_000 }, () => {
+  let h: Harness;
+  const admin = 'ops@crux.example';
+  beforeAll(async () => {
+    h = await startHarness({ env: { ADMIN_EMAILS: `someone@else.example, ${admin.toUpperCase()}` } });
+  });
+  afterAll(() => h.close());
+
+  it('shows every user’s usage to admins only, summed exactly', async () => {
+    const climber = await h.signup();
+    h.simulator.enqueue({ cost: '0.0000004' }, { cost: '0.1000006' });
+    await h.chat(climber.token, 'one');
+    await h.chat(climber.token, 'two');
+
+    const forbidden = await h.request('/v1/admin/usage', { token: climber.token });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'forbidden' } });
+
+    const { token } = await h.signup(admin);
+    const response = await h.request('/v1/admin/usage?group_by=user', { token });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      total: { cost_usd: string };
+      rows: Array<{ key: string; requests: number; cost_usd: string }>;
+    };
+    expect(body.rows.find((r) => r.key === climber.userId)).toEqual({
+      key: climber.userId,
+      requests: 2,
+      tokens: expect.any(Number),
+      cost_usd: '0.100001',
+    });
+
+    const own = (await (await h.request('/v1/usage?group_by=model', { token: climber.token })).json()) as {
+      rows: Array<{ key: string; cost_usd: string }>;
+    };
+    expect(own.rows).toEqual([
+      expect.objectContaining({ key: 'google/gemini-2.5-pro', cost_usd: '0.100001' }),
+    ]);
+  });
+
+  it.runIf(process.env.CRUX_TEST_DB === 'embedded')(
+    'refuses to open the embedded database while the server has it',
+    async () => {
+      const result = await crux(h, ['usage']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('open in another Crux process');
+    },
+  );
+
+  it('reports the same totals through `crux usage`, creates users, and reconciles', async () => {
+    const { token } = await h.signup();
+    h.simulator.enqueue({ cost: '2.5' });
+    await h.chat(token, 'three');
+    await h.stopServer();
+
+    const csv = await crux(h, ['usage', '--by', 'endpoint', '--csv']);
+    expect(csv.code).toBe(0);
+    const [header, chatRow] = csv.stdout.trim().split('\n');
+    expect(header).toBe('endpoint,requests,tokens,cost_usd');
+    expect(chatRow?.split(',')[0]).toBe('chat');
+    expect(new Big(chatRow!.split(',')[3]!).eq('2.600001')).toBe(true);
+
+    const created = await crux(h, ['user', 'create', 'new.climber@example.com']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/Access token \(7 days\): \S+\.\S+\.\S+/);
+    const duplicate = await crux(h, ['user', 'create', 'new.climber@example.com']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+
+    const reconcile = await crux(h, ['reconcile']);
+    expect(reconcile.code).toBe(0);
+    expect(reconcile.stdout).toMatch(/Settled 0 pending row/);
+
+    const migrate = await crux(h, ['migrate']);
+    expect(migrate.stdout).toContain('up to date');
+    await h.restart();
+  });
+});
