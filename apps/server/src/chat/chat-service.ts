@@ -115,7 +115,10 @@ export class ChatService {
       await limits.giveBack(userId, 'chat');
       throw toClientError(error);
     }
-    if (stream.generationId) await ledger.attachGeneration(attempt.rowId, stream.generationId);
+    // Not awaited: the first token need not wait for this write; the settlement waits for it.
+    const attached = stream.generationId
+      ? ledger.attachGeneration(attempt.rowId, stream.generationId).catch(() => {})
+      : Promise.resolve();
 
     let emit: ReadableStreamDefaultController<ChatEvent> | undefined;
     const events = new ReadableStream<ChatEvent>({
@@ -125,7 +128,9 @@ export class ChatService {
       cancel: () => abort.abort(),
     });
     const output = new EventOutput(() => emit);
-    this.deps.background.run(this.pump({ attempt, stream, abort, startedAt, output, userId, hooks }));
+    this.deps.background.run(
+      this.pump({ attempt, attached, stream, abort, startedAt, output, userId, hooks }),
+    );
     return { requestId, events, abort: () => abort.abort() };
   }
 
@@ -140,6 +145,7 @@ export class ChatService {
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
   private async pump(run: {
     attempt: Attempt;
+    attached: Promise<void>;
     stream: ChatStream;
     abort: AbortController;
     startedAt: number;
@@ -162,6 +168,7 @@ export class ChatService {
       else if (part.type === 'served-model') servedModel = part.model;
       else failure = { code: part.code, message: part.message };
     }
+    await run.attached;
     const known = {
       servedModel,
       generationId: stream.generationId,

@@ -79,15 +79,6 @@ export class ClimbsRepo {
     ]);
     return rows.length > 0;
   }
-
-  /** Distinct location names the user logged (to scrub them from text sent to the LLM). */
-  async locations(userId: string): Promise<string[]> {
-    const rows = await this.db.query<{ location: string }>(
-      'select distinct location from climbs where user_id = $1',
-      [userId],
-    );
-    return rows.map((row) => row.location);
-  }
 }
 
 function values(climb: ClimbValues): unknown[] {

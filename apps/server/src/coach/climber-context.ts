@@ -17,12 +17,7 @@ export class ClimberContext {
 
   /** For the chat prompt: the scrubbed climbing context and a summary of the patterns. */
   async forChat(userId: string): Promise<{ climbingContext: string; patternsSummary: string | undefined }> {
-    const [climbs, profile, locations] = await Promise.all([
-      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
-      this.profiles.get(userId),
-      this.climbs.locations(userId),
-    ]);
-    const names: PrivateNames = { homeGym: profile.home_gym, locations };
+    const { climbs, profile, names } = await this.load(userId);
     return {
       climbingContext: scrubText(profile.climbing_context, names),
       patternsSummary: summarizePatterns(computePatterns(climbs)),
@@ -31,12 +26,7 @@ export class ClimberContext {
 
   /** For a recommendation: patterns, the last 30 anonymised climbs and the scrubbed context. */
   async coachPrompt(userId: string) {
-    const [climbs, profile, locations] = await Promise.all([
-      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
-      this.profiles.get(userId),
-      this.climbs.locations(userId),
-    ]);
-    const names: PrivateNames = { homeGym: profile.home_gym, locations };
+    const { climbs, profile, names } = await this.load(userId);
     const input: CoachPromptInput = {
       patterns: computePatterns(climbs),
       climbs: climbs.map((climb) => anonymizeClimb(climb, names)),
@@ -44,5 +34,14 @@ export class ClimberContext {
       preferredDiscipline: profile.preferred_discipline,
     };
     return buildCoachPrompt(input);
+  }
+
+  private async load(userId: string) {
+    const [climbs, profile] = await Promise.all([
+      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
+      this.profiles.getWithLocations(userId),
+    ]);
+    const names: PrivateNames = { homeGym: profile.home_gym, locations: profile.locations };
+    return { climbs, profile, names };
   }
 }

@@ -19,9 +19,11 @@ export function nextUtcMidnight(now = new Date()): Date {
 const TODAY = `(now() at time zone 'utc')::date`;
 
 /**
- * Daily per-user limits and the USD budget, enforced in SQL. `take` increments the counter
- * with one upsert that only succeeds below the limit; the row lock it holds until commit
- * also serialises the budget check, so N concurrent requests never get past either.
+ * Daily per-user limits and the USD budget, enforced in SQL. `take` is one statement: an upsert
+ * that increments the counter only while it is below the limit and today's settled spend is
+ * below the budget. Postgres re-checks the condition on the locked row, so N concurrent
+ * requests never get past the limit. (The budget counts settled costs: calls already in flight
+ * when it is reached can overshoot it by their own cost.)
  */
 export class DailyLimits {
   constructor(private readonly db: Db) {}
@@ -33,31 +35,22 @@ export class DailyLimits {
     budgetUsd: string | undefined,
   ): Promise<LimitVerdict> {
     if (limit <= 0) return { allowed: false, reason: 'daily_limit', used: 0 };
-    return this.db
-      .transaction(async (tx) => {
-        const rows = await tx.query<{ used: number }>(
-          `insert into daily_counters as c (user_id, day, kind, used) values ($1, ${TODAY}, $2, 1)
-           on conflict (user_id, day, kind) do update set used = c.used + 1 where c.used < $3
-           returning used`,
-          [userId, kind, limit],
-        );
-        const used = rows[0]?.used;
-        if (used === undefined) return { allowed: false, reason: 'daily_limit', used: limit } as const;
-        if (budgetUsd !== undefined) {
-          const [spent] = await tx.query<{ over: boolean }>(
-            `select coalesce(sum(cost_usd), 0) >= $2::numeric as over from api_usage
-             where user_id = $1 and created_at >= ${TODAY}::timestamp at time zone 'utc'`,
-            [userId, budgetUsd],
-          );
-          if (spent?.over) throw new BudgetReached(used - 1);
-        }
-        return { allowed: true, used } as const;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof BudgetReached)
-          return { allowed: false, reason: 'budget', used: error.used } as const;
-        throw error;
-      });
+    const rows = await this.db.query<{ used: number }>(
+      `with budget as (
+         select $4::numeric is not null and coalesce(sum(cost_usd), 0) >= $4::numeric as spent
+         from api_usage where $4::numeric is not null and user_id = $1 and created_at >= ${TODAY}::timestamp at time zone 'utc'
+       )
+       insert into daily_counters as c (user_id, day, kind, used)
+       select $1, ${TODAY}, $2, 1 where not (select spent from budget)
+       on conflict (user_id, day, kind) do update set used = c.used + 1
+         where c.used < $3 and not (select spent from budget)
+       returning used`,
+      [userId, kind, limit, budgetUsd ?? null],
+    );
+    const used = rows[0]?.used;
+    if (used !== undefined) return { allowed: true, used };
+    const current = (await this.used(userId))[kind];
+    return { allowed: false, reason: current >= limit ? 'daily_limit' : 'budget', used: current };
   }
 
   /** Gives a unit back, for a request the upstream refused before billing anything. */
@@ -85,12 +78,5 @@ export class DailyLimits {
       [userId],
     );
     return row?.spent ?? '0';
-  }
-}
-
-/** Rolls the counter increment back when the budget is already spent. */
-class BudgetReached extends Error {
-  constructor(readonly used: number) {
-    super('budget reached');
   }
 }

@@ -7,6 +7,18 @@ export interface Profile {
   climbing_context: string;
 }
 
+const EMPTY_PROFILE: Profile = {
+  preferred_discipline: null,
+  preferred_grade_scale: null,
+  home_gym: null,
+  climbing_context: '',
+};
+
+/** Drops null values, so a missing profile row falls back to the defaults. */
+function stripNulls<T extends object>(row: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(row ?? {}).filter(([, value]) => value !== null)) as Partial<T>;
+}
+
 export class ProfilesRepo {
   constructor(private readonly db: Db) {}
 
@@ -18,6 +30,17 @@ export class ProfilesRepo {
     return (
       row ?? { preferred_discipline: null, preferred_grade_scale: null, home_gym: null, climbing_context: '' }
     );
+  }
+
+  /** The profile and every location the climber logged: the names to scrub before an LLM call. */
+  async getWithLocations(userId: string): Promise<Profile & { locations: string[] }> {
+    const [row] = await this.db.query<Profile & { locations: string[] }>(
+      `select p.preferred_discipline, p.preferred_grade_scale, p.home_gym, p.climbing_context,
+              coalesce((select array_agg(distinct c.location) from climbs c where c.user_id = $1), '{}') as locations
+       from (select $1::uuid as user_id) u left join profiles p on p.user_id = u.user_id`,
+      [userId],
+    );
+    return { ...EMPTY_PROFILE, ...stripNulls(row), locations: row?.locations ?? [] };
   }
 
   async put(userId: string, profile: Profile): Promise<Profile> {
