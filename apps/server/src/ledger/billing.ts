@@ -1,17 +1,6 @@
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
 import type { Usage } from '../llm/types.ts';
-import { billingFromGeneration, billingFromUsage, type Settlement } from './settlement.ts';
-
-export type Billing = Pick<
-  Settlement,
-  | 'costSource'
-  | 'costUsd'
-  | 'promptTokens'
-  | 'completionTokens'
-  | 'totalTokens'
-  | 'cachedTokens'
-  | 'reasoningTokens'
->;
+import { type Billing, billingFromGeneration, billingFromUsage } from './settlement.ts';
 
 /**
  * What an attempt cost: the usage object when the upstream sent one, otherwise the generation

@@ -22,10 +22,8 @@ export interface Settlement {
   errorCode?: string | undefined;
 }
 
-/** Billing fields from a usage object (the final stream chunk or a plain completion). */
-export function billingFromUsage(
-  usage: Usage,
-): Pick<
+/** What an attempt cost and used, as billed. */
+export type Billing = Pick<
   Settlement,
   | 'costSource'
   | 'costUsd'
@@ -34,7 +32,10 @@ export function billingFromUsage(
   | 'totalTokens'
   | 'cachedTokens'
   | 'reasoningTokens'
-> {
+>;
+
+/** Billing fields from a usage object (the final stream chunk or a plain completion). */
+export function billingFromUsage(usage: Usage): Billing {
   return {
     costSource: usage.cost === undefined ? 'none' : 'usage',
     costUsd: usage.cost,
@@ -47,18 +48,7 @@ export function billingFromUsage(
 }
 
 /** Billing fields from `GET /generation` stats (a cut, aborted or orphaned stream). */
-export function billingFromGeneration(
-  stats: GenerationStats,
-): Pick<
-  Settlement,
-  | 'costSource'
-  | 'costUsd'
-  | 'promptTokens'
-  | 'completionTokens'
-  | 'totalTokens'
-  | 'cachedTokens'
-  | 'reasoningTokens'
-> {
+export function billingFromGeneration(stats: GenerationStats): Billing {
   return {
     costSource: 'generation',
     costUsd: stats.totalCost,
