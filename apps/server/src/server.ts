@@ -130,10 +130,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
   timer.unref();
 
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(started),
     );
+    started.once('error', (error: NodeJS.ErrnoException) => {
+      clearInterval(timer);
+      void db.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${config.port} on ${config.host} is already in use: set PORT to a free one`)
+          : error,
+      );
+    });
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -74,6 +74,18 @@ describe('auth', () => {
     expect(response.status).toBe(200);
   });
 
+  it('accepts an outside token whose e-mail already has a local account, as a separate user', async () => {
+    const { email } = await h.signup();
+    const token = await new SignJWT({ role: 'authenticated', email })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('5d1c7a2e-1f0b-4c3d-8e9f-0a1b2c3d4e5f')
+      .setExpirationTime('1h')
+      .sign(key);
+    const response = await h.request('/v1/climbs', { token });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ climbs: [] });
+  });
+
   const badTokens: Array<[string, () => Promise<string | undefined>]> = [
     ['missing', async () => undefined],
     ['garbage', async () => 'not.a.jwt'],

@@ -47,6 +47,17 @@ export interface AppDeps {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** Network errors and Postgres' connection-class (08) and shutdown (57P) codes. */
+function isDatabaseUnavailable(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return /Connection terminated|connect ECONNREFUSED/.test(error.message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code) ||
+    code.startsWith('08') ||
+    code.startsWith('57P')
+  );
+}
+
 /** The Crux HTTP API as a Hono app: no globals, every dependency passed in. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -89,6 +100,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+    }
+    if (isDatabaseUnavailable(error)) {
+      console.error('[crux] database unavailable:', error.message);
+      return c.json(errorBody('service_unavailable', 'The database is unreachable; try again shortly.'), 503);
     }
     console.error('[crux] unhandled error:', error);
     return c.json(errorBody('internal_error', 'Something failed on the server; it has been logged.'), 500);

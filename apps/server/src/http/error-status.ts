@@ -22,6 +22,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   coach_unavailable: 502,
   upstream_out_of_credits: 503,
   upstream_unavailable: 503,
+  service_unavailable: 503,
   internal_error: 500,
 };
 

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'upstream_error'
   | 'coach_unavailable'
+  | 'service_unavailable'
   | 'internal_error';
 
 /** An error meant for the client: a stable code, a human message, and optional headers. */

@@ -12,6 +12,8 @@ interface UserRow extends User {
 
 const UNIQUE_VIOLATION = '23505';
 
+const placeholder = (id: string) => `${id}@users.invalid`;
+
 export class UsersRepo {
   /** Ids known to have a row, so `ensure` costs one query per user per process. */
   private readonly known = new Set<string>();
@@ -57,9 +59,14 @@ export class UsersRepo {
    */
   async ensure(id: string, email: string | undefined): Promise<void> {
     if (this.known.has(id)) return;
-    await this.db.query(`insert into users (id, email) values ($1, $2) on conflict do nothing`, [
+    // The e-mail may belong to a local account already: then keep a placeholder address.
+    await this.db.query('insert into users (id, email) values ($1, $2) on conflict do nothing', [
       id,
-      email ?? `${id}@users.invalid`,
+      email ?? placeholder(id),
+    ]);
+    await this.db.query('insert into users (id, email) values ($1, $2) on conflict do nothing', [
+      id,
+      placeholder(id),
     ]);
     await this.db.query('insert into profiles (user_id) values ($1) on conflict do nothing', [id]);
     this.known.add(id);
