@@ -13,6 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { pseudonymFor } from '../shared/pseudonym.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
+import { bestEffort, EventOutput, readUpstream, type UpstreamRead } from './upstream-turn.ts';
 
 /** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
 export type ChatEvent =
@@ -48,6 +49,18 @@ export interface ChatRun {
   events: ReadableStream<ChatEvent>;
   /** The client went away: stop the upstream; the cost is still settled. */
   abort(): void;
+}
+
+/** One chat turn in flight. */
+interface Turn {
+  attempt: Attempt;
+  /** The write of the generation id, awaited before the settlement. */
+  attached: Promise<void>;
+  stream: ChatStream;
+  abort: AbortController;
+  startedAt: number;
+  output: EventOutput;
+  hooks: ChatHooks;
 }
 
 export interface ChatServiceDeps {
@@ -128,9 +141,7 @@ export class ChatService {
       cancel: () => abort.abort(),
     });
     const output = new EventOutput(() => emit);
-    this.deps.background.run(
-      this.pump({ attempt, attached, stream, abort, startedAt, output, userId, hooks }),
-    );
+    this.deps.background.run(this.pump({ attempt, attached, stream, abort, startedAt, output, hooks }));
     return { requestId, events, abort: () => abort.abort() };
   }
 
@@ -143,75 +154,64 @@ export class ChatService {
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
-  private async pump(run: {
-    attempt: Attempt;
-    attached: Promise<void>;
-    stream: ChatStream;
-    abort: AbortController;
-    startedAt: number;
-    output: EventOutput;
-    userId: string;
-    hooks: ChatHooks;
-  }): Promise<void> {
-    const { attempt, stream, abort, startedAt, output, hooks } = run;
-    let text = '';
-    let usage: Usage | undefined;
-    let servedModel: string | undefined;
-    let failure: { code: string; message: string } | undefined;
-    let ttftMs: number | undefined;
-    for await (const part of stream.parts) {
-      if (part.type === 'text-delta') {
-        ttftMs ??= Math.round(performance.now() - startedAt);
-        text += part.text;
-        output.send({ type: 'delta', content: part.text });
-      } else if (part.type === 'usage') usage = part.usage;
-      else if (part.type === 'served-model') servedModel = part.model;
-      else failure = { code: part.code, message: part.message };
-    }
-    await run.attached;
-    const known = {
-      servedModel,
-      generationId: stream.generationId,
-      latencyMs: Math.round(performance.now() - startedAt),
-      ttftMs,
-    };
-
-    if (!abort.signal.aborted && !failure) {
-      const billing = await this.billing(usage, stream.generationId);
-      const settled = await this.deps.ledger.settle(attempt, {
-        status: 'ok',
-        ...known,
-        ...(billing ?? { costSource: 'none' }),
-      });
-      await this.deps.messages.add(run.userId, 'assistant', text, attempt.requestId);
-      const usageEvent: UsageEvent = {
-        type: 'usage',
-        prompt_tokens: billing?.promptTokens ?? null,
-        completion_tokens: billing?.completionTokens ?? null,
-        total_tokens: billing?.totalTokens ?? null,
-        cost_usd: settled.costUsd ?? null,
-        model: servedModel ?? attempt.model,
+  private async pump(turn: Turn): Promise<void> {
+    try {
+      const read = await readUpstream(turn.stream, turn.output, turn.startedAt);
+      await turn.attached;
+      const known = {
+        servedModel: read.servedModel,
+        generationId: turn.stream.generationId,
+        latencyMs: Math.round(performance.now() - turn.startedAt),
+        ttftMs: read.ttftMs,
       };
-      await hooks.completed({ content: text, usage: usageEvent });
-      output.send(usageEvent);
-      output.close();
-      return;
+      if (!turn.abort.signal.aborted && !read.failure) await this.finishAnswered(turn, read, known);
+      else await this.finishUnanswered(turn, read, known);
+    } finally {
+      turn.output.close();
     }
-    await hooks.failed();
+  }
 
-    // Cut, failed or abandoned by the client: the client hears at once, the cost is settled after.
-    const errorCode = abort.signal.aborted ? CLIENT_DISCONNECTED : failure!.code;
-    if (failure && !abort.signal.aborted) output.send({ type: 'error', error: failure });
-    output.close();
-    const billing = await this.billing(usage, stream.generationId);
-    if (!billing && stream.generationId) {
+  /** The answer is complete: settle, store it, then tell the client what it cost. */
+  private async finishAnswered(turn: Turn, read: UpstreamRead, known: Partial<Settlement>): Promise<void> {
+    const { attempt } = turn;
+    const billing = await this.billing(read.usage, turn.stream.generationId);
+    const settled = await this.deps.ledger.settle(attempt, {
+      status: 'ok',
+      ...known,
+      ...(billing ?? { costSource: 'none' }),
+    });
+    await bestEffort('store the answer', () =>
+      this.deps.messages.add(attempt.userId, 'assistant', read.text, attempt.requestId),
+    );
+    const usageEvent: UsageEvent = {
+      type: 'usage',
+      prompt_tokens: billing?.promptTokens ?? null,
+      completion_tokens: billing?.completionTokens ?? null,
+      total_tokens: billing?.totalTokens ?? null,
+      cost_usd: settled.costUsd ?? null,
+      model: read.servedModel ?? attempt.model,
+    };
+    await bestEffort('store the idempotent result', () =>
+      turn.hooks.completed({ content: read.text, usage: usageEvent }),
+    );
+    turn.output.send(usageEvent);
+  }
+
+  /** Cut, failed or abandoned by the client: the client hears at once, the cost is settled after. */
+  private async finishUnanswered(turn: Turn, read: UpstreamRead, known: Partial<Settlement>): Promise<void> {
+    const aborted = turn.abort.signal.aborted;
+    const errorCode = aborted ? CLIENT_DISCONNECTED : (read.failure?.code ?? 'upstream_error');
+    await bestEffort('release the idempotency key', () => turn.hooks.failed());
+    if (read.failure && !aborted) turn.output.send({ type: 'error', error: read.failure });
+    turn.output.close();
+    const billing = await this.billing(read.usage, turn.stream.generationId);
+    if (!billing && turn.stream.generationId) {
       // Not reported yet: leave the row pending for the reconciler, with what we know.
-      await this.deps.ledger.annotate(attempt, { ...known, errorCode });
+      await this.deps.ledger.annotate(turn.attempt, { ...known, errorCode });
       return;
     }
-    const status: Settlement['status'] = abort.signal.aborted ? 'aborted' : 'error';
-    await this.deps.ledger.settle(attempt, {
-      status,
+    await this.deps.ledger.settle(turn.attempt, {
+      status: aborted ? 'aborted' : 'error',
       ...known,
       errorCode,
       ...(billing ?? { costSource: 'none' }),
@@ -223,27 +223,6 @@ export class ChatService {
       maxWaitMs: this.deps.generationWaitMs,
       signal: this.deps.background.signal,
     });
-  }
-}
-
-/** Writes events to the client stream while it is open; once the client is gone, drops them. */
-class EventOutput {
-  constructor(private readonly controller: () => ReadableStreamDefaultController<ChatEvent> | undefined) {}
-
-  send(event: ChatEvent): void {
-    try {
-      this.controller()?.enqueue(event);
-    } catch {
-      // the client stream was cancelled
-    }
-  }
-
-  close(): void {
-    try {
-      this.controller()?.close();
-    } catch {
-      // already closed or cancelled
-    }
   }
 }
 

@@ -59,6 +59,8 @@ export interface LedgerRecord {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Lets a test route the server's database connections (e.g. through a TcpProxy). */
+  rewriteDatabaseUrl?: (url: string) => Promise<string>;
   simulator?: SimulatorOptions;
   server?: ServerOptions;
 }
@@ -99,7 +101,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DAILY_CHAT_LIMIT: '1000',
     DAILY_REC_LIMIT: '1000',
-    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(database
+      ? {
+          DATABASE_URL: options.rewriteDatabaseUrl
+            ? await options.rewriteDatabaseUrl(database.url)
+            : database.url,
+        }
+      : {}),
     ...options.env,
   });
   const serverOptions: ServerOptions = {
