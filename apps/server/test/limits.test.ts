@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CruxServer, startServer } from '../src/server.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 describe('daily limits under concurrency', () => {
@@ -56,4 +57,44 @@ describe('daily limits under concurrency', () => {
     };
     expect(limits.chat.used).toBe(0);
   });
+});
+
+describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('scale-out: two instances on one Postgres', () => {
+  let h: Harness;
+  let second: CruxServer;
+  beforeAll(async () => {
+    h = await startHarness({ env: { DAILY_CHAT_LIMIT: '10' } });
+    second = await startServer({ ...h.config, port: 0 }, { log: () => {} });
+  });
+  afterAll(async () => {
+    await second.close();
+    await h.close();
+  });
+
+  it('lets exactly 10 of 30 concurrent chats through across both instances', async () => {
+    const { token } = await h.signup();
+    const chatOn = (base: string, i: number) =>
+      fetch(`${base}/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: `instance chat ${i}` }),
+      }).then(async (response) => {
+        await response.text();
+        return response.status;
+      });
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => chatOn(i % 2 ? second.url : h.url, i)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    await second.background.idle();
+    await h.settled();
+    const records = await h.records(token);
+    expect(records).toHaveLength(10);
+    expect(
+      records.every(
+        (r) => r.status === 'ok' && r.cost_usd === h.simulator.billing.get(r.generation_id!)?.totalCost,
+      ),
+    ).toBe(true);
+  }, 60_000);
 });
