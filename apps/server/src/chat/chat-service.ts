@@ -133,14 +133,14 @@ export class ChatService {
       ? ledger.attachGeneration(attempt.rowId, stream.generationId).catch(() => {})
       : Promise.resolve();
 
-    let emit: ReadableStreamDefaultController<ChatEvent> | undefined;
+    let controller!: ReadableStreamDefaultController<ChatEvent>;
     const events = new ReadableStream<ChatEvent>({
-      start: (controller) => {
-        emit = controller;
+      start: (c) => {
+        controller = c; // runs synchronously, inside the constructor
       },
       cancel: () => abort.abort(),
     });
-    const output = new EventOutput(() => emit);
+    const output = new EventOutput(controller);
     this.deps.background.run(this.pump({ attempt, attached, stream, abort, startedAt, output, hooks }));
     return { requestId, events, abort: () => abort.abort() };
   }

@@ -37,11 +37,11 @@ export async function readUpstream(
 
 /** Writes events to the client stream while it is open; once the client is gone, drops them. */
 export class EventOutput {
-  constructor(private readonly controller: () => ReadableStreamDefaultController<ChatEvent> | undefined) {}
+  constructor(private readonly controller: ReadableStreamDefaultController<ChatEvent>) {}
 
   send(event: ChatEvent): void {
     try {
-      this.controller()?.enqueue(event);
+      this.controller.enqueue(event);
     } catch {
       // the client stream was cancelled
     }
@@ -49,7 +49,7 @@ export class EventOutput {
 
   close(): void {
     try {
-      this.controller()?.close();
+      this.controller.close();
     } catch {
       // already closed or cancelled
     }

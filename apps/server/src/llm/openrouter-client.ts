@@ -11,6 +11,8 @@ export interface OpenRouterOptions {
   connectTimeoutMs?: number;
   /** Longest silence inside a stream (keep-alive comments count as activity). */
   idleTimeoutMs?: number;
+  /** Longest wait for a whole non-streamed completion (reasoning models can think for minutes). */
+  completionTimeoutMs?: number;
   /** Attribution headers OpenRouter shows on its dashboard. */
   appName?: string;
   appUrl?: string;
@@ -27,10 +29,12 @@ export interface GenerationWait {
 export class OpenRouterClient {
   private readonly connectTimeoutMs: number;
   private readonly idleTimeoutMs: number;
+  private readonly completionTimeoutMs: number;
 
   constructor(private readonly options: OpenRouterOptions) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 60_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+    this.completionTimeoutMs = options.completionTimeoutMs ?? 300_000;
   }
 
   /** Starts a streamed completion. Throws UpstreamError when refused before the first byte. */
@@ -54,7 +58,7 @@ export class OpenRouterClient {
 
   /** A non-streamed completion (used for JSON answers). */
   async complete(request: ChatRequest): Promise<Completion> {
-    const timer = new IdleTimer(this.connectTimeoutMs);
+    const timer = new IdleTimer(this.completionTimeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
     try {
       const response = await this.post('/chat/completions', this.body(request, false), signal, timer);
