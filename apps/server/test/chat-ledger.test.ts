@@ -96,6 +96,21 @@ describe('streamed chat and the ledger', () => {
     expect(record).toMatchObject({ status: 'ok', cost_source: 'generation', cost_usd: '0.00042' });
   });
 
+  it('exports requests, upstream latency, tokens and cost by model and endpoint as Prometheus metrics', async () => {
+    const { token } = await h.signup();
+    h.simulator.enqueue({ cost: '0.25' });
+    await h.chat(token, 'metrics please');
+    const text = await (await h.request('/metrics')).text();
+    expect(text).toMatch(/crux_http_requests_total\{method="POST",route="\/v1\/chat",status="200"\} \d+/);
+    expect(text).toMatch(
+      /crux_upstream_latency_seconds_count\{model="google\/gemini-2.5-pro",endpoint="chat",status="ok"\} \d+/,
+    );
+    expect(text).toMatch(
+      /crux_llm_tokens_total\{model="google\/gemini-2.5-pro",endpoint="chat",kind="completion"\} \d+/,
+    );
+    expect(text).toMatch(/crux_llm_cost_usd_total\{model="google\/gemini-2.5-pro",endpoint="chat"\} [\d.]+/);
+  });
+
   it('keeps the sum over hundreds of chats exact', async () => {
     const { token } = await h.signup();
     const costs: string[] = [];
