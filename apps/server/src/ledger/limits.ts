@@ -18,6 +18,22 @@ export function nextUtcMidnight(now = new Date()): Date {
 
 const TODAY = `(now() at time zone 'utc')::date`;
 
+/** Counts one more use today unless the limit is reached; returns nothing when refused. */
+const TAKE = `insert into daily_counters as c (user_id, day, kind, used) values ($1, ${TODAY}, $2, 1)
+  on conflict (user_id, day, kind) do update set used = c.used + 1 where c.used < $3
+  returning used`;
+
+/** The same, and only while today's settled spend is below the budget ($4). */
+const TAKE_WITHIN_BUDGET = `with budget as (
+    select coalesce(sum(cost_usd), 0) >= $4::numeric as spent from api_usage
+    where user_id = $1 and created_at >= ${TODAY}::timestamp at time zone 'utc'
+  )
+  insert into daily_counters as c (user_id, day, kind, used)
+  select $1, ${TODAY}, $2, 1 where not (select spent from budget)
+  on conflict (user_id, day, kind) do update set used = c.used + 1
+    where c.used < $3 and not (select spent from budget)
+  returning used`;
+
 /**
  * Daily per-user limits and the USD budget, enforced in SQL. `take` is one statement: an upsert
  * that increments the counter only while it is below the limit and today's settled spend is
@@ -36,16 +52,8 @@ export class DailyLimits {
   ): Promise<LimitVerdict> {
     if (limit <= 0) return { allowed: false, reason: 'daily_limit', used: 0 };
     const rows = await this.db.query<{ used: number }>(
-      `with budget as (
-         select $4::numeric is not null and coalesce(sum(cost_usd), 0) >= $4::numeric as spent
-         from api_usage where $4::numeric is not null and user_id = $1 and created_at >= ${TODAY}::timestamp at time zone 'utc'
-       )
-       insert into daily_counters as c (user_id, day, kind, used)
-       select $1, ${TODAY}, $2, 1 where not (select spent from budget)
-       on conflict (user_id, day, kind) do update set used = c.used + 1
-         where c.used < $3 and not (select spent from budget)
-       returning used`,
-      [userId, kind, limit, budgetUsd ?? null],
+      budgetUsd === undefined ? TAKE : TAKE_WITHIN_BUDGET,
+      budgetUsd === undefined ? [userId, kind, limit] : [userId, kind, limit, budgetUsd],
     );
     const used = rows[0]?.used;
     if (used !== undefined) return { allowed: true, used };
