@@ -1,7 +1,8 @@
 /**
  * npm run bench: time-to-first-token and total time of a streamed chat, called directly on the
  * simulator and through Crux's full chat path (auth, limit, prompt, ledger, stream, settlement),
- * on loopback with the embedded database. Prints p50/p99 and Crux's overhead.
+ * on loopback, on the embedded database (or the Postgres server in BENCH_DATABASE_URL).
+ * Prints p50/p99 and Crux's overhead.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,12 +55,13 @@ async function main() {
     CRUX_DATA_DIR: dataDir,
     PORT: '0',
     DAILY_CHAT_LIMIT: String(ITERATIONS * 4),
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   const server = await startServer(config, { log: () => {} });
   const signup = await fetch(`${server.url}/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@crux.local', password: 'bench-password' }),
+    body: JSON.stringify({ email: `bench-${Date.now()}@crux.local`, password: 'bench-password' }),
   });
   const { token } = (await signup.json()) as { token: string };
 
@@ -112,8 +114,9 @@ async function main() {
       `${name.padEnd(22)} ttft p50 ${fmt(percentile(ttft, 50))}  p99 ${fmt(percentile(ttft, 99))}   total p50 ${fmt(percentile(total, 50))}  p99 ${fmt(percentile(total, 99))}`,
     );
   };
+  const database = server.db.kind === 'embedded' ? 'embedded database' : 'Postgres server';
   console.log(
-    `\nStreamed chat, ${ITERATIONS} iterations each, loopback, embedded database (${elapsed.toFixed(1)} s)`,
+    `\nStreamed chat, ${ITERATIONS} iterations each, loopback, ${database} (${elapsed.toFixed(1)} s)`,
   );
   row('simulator directly', directTimes);
   row('through Crux', cruxTimes);
