@@ -1,32 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { TokenService } from './auth/tokens.ts';
-import { ChatService } from './chat/chat-service.ts';
-import { IdempotentChat } from './chat/idempotent-chat.ts';
-import { MessagesRepo } from './chat/messages-repo.ts';
-import { ClimbsRepo } from './climbs/climbs-repo.ts';
-import { ClimbsService } from './climbs/climbs-service.ts';
-import { ClimberContext } from './coach/climber-context.ts';
-import { RecommendationService } from './coach/recommendation-service.ts';
-import { RecommendationsRepo } from './coach/recommendations-repo.ts';
+import { composeApp } from './compose.ts';
 import type { Config } from './config/env.ts';
 import { checkModelAgainstCatalog } from './config/startup-check.ts';
 import { openDb } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
-import { createApp } from './http/app.ts';
-import { IdempotencyStore } from './idempotency/idempotency-store.ts';
-import { Ledger } from './ledger/ledger.ts';
-import { DailyLimits } from './ledger/limits.ts';
-import { Reconciler } from './ledger/reconcile.ts';
-import { SettlementSpool } from './ledger/spool.ts';
-import { UsageQueries } from './ledger/usage-queries.ts';
+import type { Ledger } from './ledger/ledger.ts';
+import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
 import type { CatalogModel } from './llm/types.ts';
-import { Metrics } from './metrics/metrics.ts';
-import { BackgroundTasks } from './shared/background.ts';
-import { ProfilesRepo } from './users/profiles-repo.ts';
-import { UsersRepo } from './users/users-repo.ts';
+import type { BackgroundTasks } from './shared/background.ts';
 
 export interface ServerOptions {
   /** How often pending rows are swept and the spool is drained. */
@@ -64,56 +48,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const applied = await migrate(db);
   if (applied.length) log(`[crux] applied migrations: ${applied.join(', ')}`);
 
-  const metrics = new Metrics({ defaultMetrics: true });
-  const background = new BackgroundTasks();
-  const ledger = new Ledger(db, new SettlementSpool(config.dataDir), (attempt, settlement) =>
-    metrics.settled(attempt.endpoint, attempt.model, settlement),
-  );
-  const reconciler = new Reconciler(db, ledger, client);
-  const limits = new DailyLimits(db);
-  const users = new UsersRepo(db);
-  const profiles = new ProfilesRepo(db);
-  const messages = new MessagesRepo(db);
-  const climbsRepo = new ClimbsRepo(db);
-  const idempotency = new IdempotencyStore(db);
-  const context = new ClimberContext(climbsRepo, profiles);
-  const chat = new ChatService({
-    config,
-    client,
-    ledger,
-    limits,
-    messages,
-    background,
-    climber: (userId) => context.forChat(userId),
+  const { app, ledger, reconciler, background } = composeApp(config, db, client, {
+    catalog,
     generationWaitMs: options.generationWaitMs,
-  });
-  const recommendations = new RecommendationService({
-    config,
-    client,
-    ledger,
-    limits,
-    context,
-    recommendations: new RecommendationsRepo(db),
-    idempotency,
-    background,
-    generationWaitMs: options.generationWaitMs,
-  });
-  const app = createApp({
-    config,
-    db,
-    tokens: new TokenService(config.jwtSecret),
-    users,
-    profiles,
-    climbs: new ClimbsService(climbsRepo),
-    climbsRepo,
-    context,
-    recommendations,
-    messages,
-    chat: new IdempotentChat(chat, idempotency),
-    limits,
-    usage: new UsageQueries(db),
-    metrics,
-    catalogEntry: () => catalog,
   });
 
   const reconcileAfterMs = options.reconcileAfterMs ?? 10 * 60_000;

@@ -1,0 +1,105 @@
+import type { Hono } from 'hono';
+import { TokenService } from './auth/tokens.ts';
+import { ChatService } from './chat/chat-service.ts';
+import { IdempotentChat } from './chat/idempotent-chat.ts';
+import { MessagesRepo } from './chat/messages-repo.ts';
+import { ClimbsRepo } from './climbs/climbs-repo.ts';
+import { ClimbsService } from './climbs/climbs-service.ts';
+import { ClimberContext } from './coach/climber-context.ts';
+import { RecommendationService } from './coach/recommendation-service.ts';
+import { RecommendationsRepo } from './coach/recommendations-repo.ts';
+import type { Config } from './config/env.ts';
+import type { Db } from './db/types.ts';
+import { createApp } from './http/app.ts';
+import type { AppEnv } from './http/app-env.ts';
+import { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { Ledger } from './ledger/ledger.ts';
+import { DailyLimits } from './ledger/limits.ts';
+import { Reconciler } from './ledger/reconcile.ts';
+import { SettlementSpool } from './ledger/spool.ts';
+import { UsageQueries } from './ledger/usage-queries.ts';
+import type { OpenRouterClient } from './llm/openrouter-client.ts';
+import type { CatalogModel } from './llm/types.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { BackgroundTasks } from './shared/background.ts';
+import { ProfilesRepo } from './users/profiles-repo.ts';
+import { UsersRepo } from './users/users-repo.ts';
+
+export interface ComposeOptions {
+  /** The configured model's catalog entry, when the catalog answered. */
+  catalog?: CatalogModel | undefined;
+  /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
+  generationWaitMs?: number | undefined;
+}
+
+export interface Composition {
+  app: Hono<AppEnv>;
+  ledger: Ledger;
+  reconciler: Reconciler;
+  background: BackgroundTasks;
+}
+
+/**
+ * The composition root: every service built once from the config, a database and an upstream
+ * client, wired into the HTTP app. Runtime-neutral: the Node server listens on it.
+ */
+export function composeApp(
+  config: Config,
+  db: Db,
+  client: OpenRouterClient,
+  options: ComposeOptions = {},
+): Composition {
+  const metrics = new Metrics({ defaultMetrics: true });
+  const background = new BackgroundTasks();
+  const ledger = new Ledger(db, new SettlementSpool(config.dataDir), (attempt, settlement) =>
+    metrics.settled(attempt.endpoint, attempt.model, settlement),
+  );
+  const reconciler = new Reconciler(db, ledger, client);
+  const limits = new DailyLimits(db);
+  const users = new UsersRepo(db);
+  const profiles = new ProfilesRepo(db);
+  const messages = new MessagesRepo(db);
+  const climbsRepo = new ClimbsRepo(db);
+  const idempotency = new IdempotencyStore(db);
+  const context = new ClimberContext(climbsRepo, profiles);
+  const chat = new ChatService({
+    config,
+    client,
+    ledger,
+    limits,
+    messages,
+    background,
+    climber: (userId) => context.forChat(userId),
+    generationWaitMs: options.generationWaitMs,
+  });
+  const recommendations = new RecommendationService({
+    config,
+    client,
+    ledger,
+    limits,
+    context,
+    recommendations: new RecommendationsRepo(db),
+    idempotency,
+    background,
+    generationWaitMs: options.generationWaitMs,
+  });
+  const app = createApp({
+    config,
+    db,
+    tokens: new TokenService(config.jwtSecret),
+    users,
+    profiles,
+    climbs: new ClimbsService(climbsRepo),
+    climbsRepo,
+    context,
+    recommendations,
+    messages,
+    chat: new IdempotentChat(chat, idempotency),
+    limits,
+    usage: new UsageQueries(db),
+    metrics,
+    catalogEntry: () => options.catalog,
+  });
+
+  return { app, ledger, reconciler, background };
+}
