@@ -114,6 +114,20 @@ describe('coach recommendations', () => {
     expect(limits.recommendations.used).toBe(0);
   });
 
+  it('takes no options: an empty body or {} is fine, anything else is a 400', async () => {
+    const { token } = await h.signup();
+    const post = (body: string) =>
+      h.request('/v1/coach/recommendations', {
+        method: 'POST',
+        token,
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await post('{"model":"openai/gpt-4o"}')).status).toBe(400);
+    expect((await post('{"weekly')).status).toBe(400);
+    expect((await post('{}')).status).toBe(200);
+  });
+
   it('lets exactly DAILY_REC_LIMIT of 8 concurrent requests through', async () => {
     const { token } = await h.signup();
     const statuses = await Promise.all(

@@ -13,6 +13,18 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   return validate(schema, json);
 }
 
+/** Like `readBody`, for a request whose body may be left out entirely (then `{}` is validated). */
+export async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  if (!text.trim()) return validate(schema, {});
+  try {
+    return validate(schema, JSON.parse(text));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('invalid_json', 'The request body must be valid JSON.');
+  }
+}
+
 /** Validates query parameters the same way. */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   return validate(schema, c.req.query());

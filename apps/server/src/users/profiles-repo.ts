@@ -43,6 +43,12 @@ export class ProfilesRepo {
     return { ...EMPTY_PROFILE, ...stripNulls(row), locations: row?.locations ?? [] };
   }
 
+  /** Applies the fields present in `changes` (null clears one) and returns the whole profile. */
+  async update(userId: string, changes: Partial<Profile>): Promise<Profile> {
+    const present = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    return this.put(userId, { ...(await this.get(userId)), ...present });
+  }
+
   async put(userId: string, profile: Profile): Promise<Profile> {
     await this.db.query(
       `insert into profiles (user_id, preferred_discipline, preferred_grade_scale, home_gym, climbing_context, updated_at)

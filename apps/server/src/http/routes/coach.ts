@@ -5,7 +5,7 @@ import type { RecommendationService } from '../../coach/recommendation-service.t
 import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AppEnv } from '../app-env.ts';
-import { readBody } from '../body.ts';
+import { readOptionalBody } from '../body.ts';
 
 /** The recommendation request takes no options; an empty body or `{}` are both fine. */
 const generateSchema = z.strictObject({});
@@ -16,7 +16,7 @@ export function coachRoutes(deps: { context: ClimberContext; recommendations: Re
   app.get('/coach/patterns', async (c) => c.json(await deps.context.patterns(c.var.user.id)));
 
   app.post('/coach/recommendations', async (c) => {
-    if ((c.req.header('content-length') ?? '0') !== '0') await readBody(c, generateSchema);
+    await readOptionalBody(c, generateSchema);
     const key = checkIdempotencyKey(c.req.header('idempotency-key'));
     return c.json(await deps.recommendations.generate(c.var.user.id, key));
   });

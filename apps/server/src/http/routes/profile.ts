@@ -10,10 +10,8 @@ export function profileRoutes(deps: { profiles: ProfilesRepo }) {
   app.get('/profile', async (c) => c.json(await deps.profiles.get(c.var.user.id)));
 
   app.put('/profile', async (c) => {
-    const update = await readBody(c, profileUpdateSchema);
-    const current = await deps.profiles.get(c.var.user.id);
-    const next = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
-    return c.json(await deps.profiles.put(c.var.user.id, { ...current, ...next }));
+    const changes = await readBody(c, profileUpdateSchema);
+    return c.json(await deps.profiles.update(c.var.user.id, changes));
   });
 
   return app;
