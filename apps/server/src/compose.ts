@@ -30,6 +30,8 @@ export interface ComposeOptions {
   catalog?: CatalogModel | undefined;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
   generationWaitMs?: number | undefined;
+  /** Keeps the runtime alive for settlements that outlive their response (Edge Functions). */
+  keepAlive?: (task: Promise<unknown>) => void;
 }
 
 export interface Composition {
@@ -50,7 +52,7 @@ export function composeApp(
   options: ComposeOptions = {},
 ): Composition {
   const metrics = new Metrics({ defaultMetrics: true });
-  const background = new BackgroundTasks();
+  const background = new BackgroundTasks(options.keepAlive);
   const ledger = new Ledger(db, new SettlementSpool(config.dataDir), (attempt, settlement) =>
     metrics.settled(attempt.endpoint, attempt.model, settlement),
   );

@@ -6,6 +6,12 @@ export class BackgroundTasks {
   private readonly running = new Set<Promise<unknown>>();
   private readonly controller = new AbortController();
 
+  /**
+   * @param keepAlive tells the runtime to stay up for a task after its response is sent
+   *   (Supabase Edge Functions: `EdgeRuntime.waitUntil`). Node needs nothing.
+   */
+  constructor(private readonly keepAlive: (task: Promise<unknown>) => void = () => {}) {}
+
   /** Aborted at shutdown: long waits (generation polling) should give up and leave work to the reconciler. */
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -14,6 +20,7 @@ export class BackgroundTasks {
   run(task: Promise<unknown>): void {
     const tracked = task.catch((error: unknown) => console.error('[crux] background task failed:', error));
     this.running.add(tracked);
+    this.keepAlive(tracked);
     void tracked.finally(() => this.running.delete(tracked));
   }
 

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './support/harness.ts';
+import { readSse } from './support/sse.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Starts the Supabase Edge Function entry under real Deno; resolves with its base URL. */
+function startEdgeFunction(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  const child = spawn(join(root, 'node_modules/.bin/deno'), ['run', '--no-check', '-A', 'index.ts'], {
+    cwd: join(root, 'supabase/functions/crux'),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DENO_NO_UPDATE_CHECK: '1',
+      PORT: port,
+      ...env,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`deno did not start:\n${output}`)), 30_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      if (output.includes('Listening on')) {
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${port}/crux`, child });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`deno exited with ${code}:\n${output}`)));
+  });
+}
+
+// Edge Functions run on Postgres only (Supabase's), so this runs in the postgres project.
+describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
+  'the Supabase Edge Function under Deno',
+  { timeout: 60_000 },
+  () => {
+    let h: Harness;
+    let edge: { url: string; child: ChildProcess };
+    beforeAll(async () => {
+      h = await startHarness(); // migrates the database the function will use
+      edge = await startEdgeFunction({
+        SUPABASE_DB_URL: h.databaseUrl!,
+        OPENROUTER_MODEL: h.config.openRouter.model,
+        OPENROUTER_BASE_URL: h.config.openRouter.baseUrl,
+        AUTH_JWT_SECRET: h.config.jwtSecret,
+      });
+    });
+    afterAll(async () => {
+      edge?.child.kill();
+      await h.close();
+    });
+
+    it('serves the same API: signup, a streamed chat with its exact cost, the ledger', async () => {
+      const signup = await fetch(`${edge.url}/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'edge@example.com', password: 'edge-password' }),
+      });
+      expect(signup.status).toBe(201);
+      const { token } = (await signup.json()) as { token: string };
+
+      h.simulator.enqueue({ cost: '0.0000004', keepAlives: 3 });
+      const chat = await fetch(`${edge.url}/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'hello from the edge' }),
+      });
+      const events = await readSse(chat);
+      expect(events.at(-1)).toBe('[DONE]');
+      expect(JSON.parse(events.at(-2)!)).toMatchObject({ type: 'usage', cost_usd: '0.0000004' });
+
+      // The Node server on the same database sees the same ledger.
+      const [record] = await h.records(token);
+      expect(record).toMatchObject({ status: 'ok', cost_usd: '0.0000004', endpoint: 'chat' });
+
+      const health = (await (await fetch(`${edge.url}/healthz`)).json()) as { db: string };
+      expect(health.db).toBe('postgres');
+    });
+
+    it('answers 503 JSON when misconfigured, naming nothing secret', async () => {
+      const broken = await startEdgeFunction({
+        SUPABASE_DB_URL: h.databaseUrl!,
+        OPENROUTER_MODEL: 'not-a-model',
+      });
+      try {
+        const response = await fetch(`${broken.url}/healthz`);
+        expect(response.status).toBe(503);
+        expect(await response.json()).toMatchObject({ error: { code: 'service_unavailable' } });
+      } finally {
+        broken.child.kill();
+      }
+    });
+  },
+);
