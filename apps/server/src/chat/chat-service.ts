@@ -118,13 +118,11 @@ export class ChatService {
         signal: abort.signal,
       });
     } catch (error) {
-      const latencyMs = Math.round(performance.now() - startedAt);
-      await ledger.settle(attempt, {
-        status: 'error',
-        costSource: 'none',
-        errorCode: upstreamErrorCode(error),
-        latencyMs,
-      });
+      await ledger.settleRefusal(
+        attempt,
+        upstreamErrorCode(error),
+        Math.round(performance.now() - startedAt),
+      );
       await limits.giveBack(userId, 'chat');
       throw toClientError(error);
     }

@@ -158,13 +158,7 @@ export class RecommendationService {
         user: pseudonymFor(userId, config.jwtSecret),
       });
     } catch (error) {
-      const latencyMs = Math.round(performance.now() - startedAt);
-      await ledger.settle(row, {
-        status: 'error',
-        costSource: 'none',
-        errorCode: upstreamErrorCode(error),
-        latencyMs,
-      });
+      await ledger.settleRefusal(row, upstreamErrorCode(error), Math.round(performance.now() - startedAt));
       return { refusal: error };
     }
     const latencyMs = Math.round(performance.now() - startedAt);

@@ -56,8 +56,6 @@ const envSchema = z.object({
   ),
 });
 
-export type Env = z.output<typeof envSchema>;
-
 export interface Config {
   openRouter: { apiKey: string | undefined; model: string; baseUrl: string };
   databaseUrl: string | undefined;

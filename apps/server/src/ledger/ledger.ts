@@ -67,6 +67,11 @@ export class Ledger {
     }
   }
 
+  /** Settles an attempt the upstream refused before answering: an `error` row with no cost. */
+  settleRefusal(attempt: Attempt, errorCode: string, latencyMs: number): Promise<SettledAttempt> {
+    return this.settle(attempt, { status: 'error', costSource: 'none', errorCode, latencyMs });
+  }
+
   /**
    * Leaves a row pending (its cost is not known yet) but records what is: the reconciler
    * settles it from the generation stats later and keeps these fields.

@@ -5,12 +5,6 @@ export type LimitVerdict =
   | { allowed: true; used: number }
   | { allowed: false; reason: 'daily_limit' | 'budget'; used: number };
 
-export interface LimitWindow {
-  used: number;
-  limit: number;
-  resets_at: string;
-}
-
 /** The next UTC midnight, when every daily counter starts again. */
 export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
