@@ -129,3 +129,24 @@ describe('streamed chat and the ledger', () => {
     expect(usage.total.cost_usd).toBe(expected.toFixed());
   }, 120_000);
 });
+
+describe('with OPENROUTER_MODEL=openrouter/auto', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { OPENROUTER_MODEL: 'openrouter/auto' } });
+  });
+  afterAll(() => h.close());
+
+  it('keeps the configured model and records the model that actually answered', async () => {
+    const { token } = await h.signup();
+    const chat = await h.chat(token, 'route me');
+    expect(h.simulator.received.at(-1)!.model).toBe('openrouter/auto');
+    expect(chat.events.at(-1)).toMatchObject({ type: 'usage', model: 'openai/gpt-4o-mini' });
+    const [record] = await h.records(token);
+    expect(record).toMatchObject({ served_model: 'openai/gpt-4o-mini', status: 'ok' });
+    const all = (await (await h.request('/v1/usage/records', { token })).json()) as {
+      records: Array<{ model: string }>;
+    };
+    expect(all.records[0]!.model).toBe('openrouter/auto');
+  });
+});

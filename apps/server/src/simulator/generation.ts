@@ -39,6 +39,18 @@ function scaleCost(fullCost: string, completionTokens: number, fullTokens: numbe
   return new Big(new Big(fullCost).times(completionTokens).div(fullTokens).toFixed(12)).toFixed();
 }
 
+/**
+ * The provider thinking before its first token: OpenRouter has already sent the headers and
+ * keeps the connection alive with a comment every 100 ms (unless keep-alives are off).
+ */
+async function processing(res: ServerResponse, ms: number, keepAlive: boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    await sleep(Math.min(100, until - Date.now()));
+    if (keepAlive && !res.destroyed) res.write(KEEP_ALIVE);
+  }
+}
+
 export async function streamCompletion(
   res: ServerResponse,
   run: GenerationRun,
@@ -61,6 +73,7 @@ export async function streamCompletion(
     'x-generation-id': record.id,
   });
   res.write(KEEP_ALIVE.repeat(keepAlives));
+  await processing(res, scenario.processingMs ?? 0, keepAlives > 0);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id: record.id, provider: 'Crux Simulator', model: record.model, object: 'chat.completion.chunk', created: Math.floor(record.createdAt / 1000), choices, ...extra })}\n\n`;
 

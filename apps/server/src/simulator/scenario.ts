@@ -11,6 +11,8 @@ export const scenarioSchema = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** Delay before the response headers. */
   latencyMs: z.number().int().nonnegative().optional(),
+  /** Streams only: time between the headers and the first chunk, filled with keep-alive comments. */
+  processingMs: z.number().int().nonnegative().optional(),
   /** Delay between chunks. */
   chunkDelayMs: z.number().int().nonnegative().optional(),
   /** Keep-alive comment lines sent before the first chunk and between chunks. */
