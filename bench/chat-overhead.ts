@@ -120,8 +120,12 @@ async function main() {
   );
   row('simulator directly', directTimes);
   row('through Crux', cruxTimes);
+  // Paired: each iteration's Crux time minus the direct call made right before it.
   const overhead = (pick: (t: Timing) => number, p: number) =>
-    percentile(cruxTimes.map(pick), p) - percentile(directTimes.map(pick), p);
+    percentile(
+      cruxTimes.map((t, i) => pick(t) - pick(directTimes[i]!)),
+      p,
+    );
   console.log(
     `${'Crux overhead'.padEnd(22)} ttft p50 ${fmt(overhead((t) => t.ttft, 50))}  p99 ${fmt(overhead((t) => t.ttft, 99))}   total p50 ${fmt(overhead((t) => t.total, 50))}  p99 ${fmt(overhead((t) => t.total, 99))}`,
   );
