@@ -30,6 +30,8 @@ export interface ComposeOptions {
   catalog?: CatalogModel | undefined;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
   generationWaitMs?: number | undefined;
+  /** Access log, one line per request. */
+  log?: ((line: string) => void) | undefined;
   /** Keeps the runtime alive for settlements that outlive their response (Edge Functions). */
   keepAlive?: (task: Promise<unknown>) => void;
 }
@@ -101,6 +103,7 @@ export function composeApp(
     usage: new UsageQueries(db),
     metrics,
     catalogEntry: () => options.catalog,
+    log: options.log,
   });
 
   return { app, ledger, reconciler, background };

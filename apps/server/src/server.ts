@@ -51,6 +51,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { app, ledger, reconciler, background } = composeApp(config, db, client, {
     catalog,
     generationWaitMs: options.generationWaitMs,
+    log,
   });
 
   const reconcileAfterMs = options.reconcileAfterMs ?? 10 * 60_000;

@@ -43,6 +43,8 @@ export interface AppDeps {
   usage: UsageQueries;
   metrics: Metrics;
   catalogEntry: () => CatalogModel | undefined;
+  /** One access-log line per request (method, path, status, time to headers). */
+  log?: ((line: string) => void) | undefined;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -62,9 +64,13 @@ function isDatabaseUnavailable(error: Error): boolean {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  const log = deps.log ?? (() => {});
   app.use(async (c, next) => {
+    const started = performance.now();
     await next();
     deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
+    // Headers are sent here; a stream's body may still be flowing.
+    log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
   app.use(
     '/v1/*',
