@@ -74,6 +74,33 @@ describe('coach recommendations', () => {
     expect(ledgerSum.toFixed()).toBe(body.usage.cost_usd);
   });
 
+  it('retries after a mid-stream failure, billing the failed attempt too', async () => {
+    const { token } = await h.signup();
+    h.simulator.enqueue({ failAfterChunks: 2, cost: '0.0001' }, { cost: '0.0002' });
+    const body = (await (await recommend(h, token)).json()) as RecommendationResponse;
+    expect(body).toMatchObject({ is_cached: false, usage: { attempts: 2, cost_usd: '0.0003' } });
+    const records = (await h.records(token)).reverse();
+    expect(records.map((r) => [r.status, r.error_code, r.cost_usd])).toEqual([
+      ['error', 'upstream_502', '0.0001'],
+      ['ok', null, '0.0002'],
+    ]);
+  });
+
+  it('puts the generation id on the pending row while the coach is still writing', async () => {
+    const { token, userId } = await h.signup();
+    h.simulator.enqueue({ processingMs: 800 });
+    const pending = recommend(h, token);
+    let rows: Array<{ status: string; generation_id: string | null }> = [];
+    for (let i = 0; i < 40 && !rows[0]?.generation_id; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      rows = await h.server.db.query('select status, generation_id from api_usage where user_id = $1', [
+        userId,
+      ]);
+    }
+    expect(rows).toEqual([{ status: 'pending', generation_id: expect.stringMatching(/^gen-sim-/) }]);
+    expect((await pending).status).toBe(200);
+  });
+
   it('answers 502 when every attempt is invalid and there is no earlier plan, still billing all three', async () => {
     const { token } = await h.signup();
     h.simulator.enqueue({ output: 'invalid_json' }, { output: 'schema_invalid' }, { output: 'invalid_json' });

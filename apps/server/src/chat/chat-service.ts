@@ -6,6 +6,7 @@ import type { DailyLimits } from '../ledger/limits.ts';
 import { CLIENT_DISCONNECTED } from '../ledger/reconcile.ts';
 import type { Settlement } from '../ledger/settlement.ts';
 import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
+import { type CollectedStream, collectStream } from '../llm/collect-stream.ts';
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
 import type { ChatStream, Usage } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
@@ -13,7 +14,7 @@ import { AppError } from '../shared/errors.ts';
 import { pseudonymFor } from '../shared/pseudonym.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
-import { bestEffort, EventOutput, readUpstream, type UpstreamRead } from './upstream-turn.ts';
+import { bestEffort, EventOutput } from './upstream-turn.ts';
 
 /** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
 export type ChatEvent =
@@ -154,7 +155,9 @@ export class ChatService {
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
   private async pump(turn: Turn): Promise<void> {
     try {
-      const read = await readUpstream(turn.stream, turn.output, turn.startedAt);
+      const read = await collectStream(turn.stream, turn.startedAt, (content) =>
+        turn.output.send({ type: 'delta', content }),
+      );
       await turn.attached;
       const known = {
         servedModel: read.servedModel,
@@ -170,7 +173,7 @@ export class ChatService {
   }
 
   /** The answer is complete: settle, store it, then tell the client what it cost. */
-  private async finishAnswered(turn: Turn, read: UpstreamRead, known: Partial<Settlement>): Promise<void> {
+  private async finishAnswered(turn: Turn, read: CollectedStream, known: Partial<Settlement>): Promise<void> {
     const { attempt } = turn;
     const billing = await this.billing(read.usage, turn.stream.generationId);
     const settled = await this.deps.ledger.settle(attempt, {
@@ -196,7 +199,11 @@ export class ChatService {
   }
 
   /** Cut, failed or abandoned by the client: the client hears at once, the cost is settled after. */
-  private async finishUnanswered(turn: Turn, read: UpstreamRead, known: Partial<Settlement>): Promise<void> {
+  private async finishUnanswered(
+    turn: Turn,
+    read: CollectedStream,
+    known: Partial<Settlement>,
+  ): Promise<void> {
     const aborted = turn.abort.signal.aborted;
     const errorCode = aborted ? CLIENT_DISCONNECTED : (read.failure?.code ?? 'upstream_error');
     await bestEffort('release the idempotency key', () => turn.hooks.failed());

@@ -6,9 +6,10 @@ import { resolveBilling } from '../ledger/billing.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
 import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
+import { collectStream } from '../llm/collect-stream.ts';
 import { UpstreamError } from '../llm/errors.ts';
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
-import type { ChatMessage } from '../llm/types.ts';
+import type { ChatMessage, ChatStream } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
 import { AppError } from '../shared/errors.ts';
 import { pseudonymFor } from '../shared/pseudonym.ts';
@@ -149,9 +150,10 @@ export class RecommendationService {
     const row = await ledger.open({ requestId, userId, endpoint: 'recommendations', model });
     tally.attempts++;
     const startedAt = performance.now();
-    let completion: Awaited<ReturnType<OpenRouterClient['complete']>>;
+    let stream: ChatStream;
     try {
-      completion = await client.complete({
+      // Streamed, so the generation id is on the ledger row before the answer: a crash can still be reconciled.
+      stream = await client.streamChat({
         model,
         messages,
         responseFormat: 'json_object',
@@ -161,23 +163,30 @@ export class RecommendationService {
       await ledger.settleRefusal(row, upstreamErrorCode(error), Math.round(performance.now() - startedAt));
       return { refusal: error };
     }
+    if (stream.generationId) await ledger.attachGeneration(row.rowId, stream.generationId);
+    const read = await collectStream(stream, startedAt);
     const latencyMs = Math.round(performance.now() - startedAt);
-    const billing = await resolveBilling(client, completion.usage, completion.generationId, {
+    const billing = await resolveBilling(client, read.usage, stream.generationId, {
       maxWaitMs: this.deps.generationWaitMs,
       signal: this.deps.background.signal,
     });
-    const parsed = parseRecommendation(completion.content);
-    const errorCode = parsed.ok ? undefined : parsed.errorCode;
-    if (!billing && completion.generationId) {
+    const parsed = read.failure ? undefined : parseRecommendation(read.text);
+    const errorCode = read.failure?.code ?? (parsed?.ok === false ? parsed.errorCode : undefined);
+    if (!billing && stream.generationId) {
       // The cost is not reported yet: the reconciler settles the row from /generation later.
-      await ledger.annotate(row, { latencyMs, errorCode, servedModel: completion.servedModel });
+      await ledger.annotate(row, {
+        latencyMs,
+        ttftMs: read.ttftMs,
+        errorCode,
+        servedModel: read.servedModel,
+      });
     } else {
       await ledger.settle(row, {
-        status: parsed.ok ? 'ok' : 'invalid_output',
-        servedModel: completion.servedModel,
-        generationId: completion.generationId,
+        status: read.failure ? 'error' : parsed?.ok ? 'ok' : 'invalid_output',
+        servedModel: read.servedModel,
+        generationId: stream.generationId,
         latencyMs,
-        ttftMs: latencyMs,
+        ttftMs: read.ttftMs,
         errorCode,
         ...(billing ?? { costSource: 'none' }),
       });
@@ -187,6 +196,7 @@ export class RecommendationService {
     tally.completion += billing?.completionTokens ?? 0;
     tally.total += billing?.totalTokens ?? 0;
     if (billing?.costUsd) tally.cost = tally.cost.plus(billing.costUsd);
-    return parsed.ok ? { content: parsed.content } : {};
+    if (read.failure) return { refusal: new UpstreamError('bad_gateway', read.failure.message) };
+    return parsed?.ok ? { content: parsed.content } : {};
   }
 }
