@@ -102,12 +102,18 @@ export class ChatService {
   private async open(userId: string, message: string, hooks: ChatHooks, requestId: string): Promise<ChatRun> {
     const { config, limits, ledger, messages } = this.deps;
     const model = config.openRouter.model;
-    const verdict = await limits.take(userId, 'chat', config.limits.dailyChat, config.limits.dailyBudgetUsd);
+    // Independent reads and writes go together: on a Postgres server they overlap.
+    const [verdict, history, climber] = await Promise.all([
+      limits.take(userId, 'chat', config.limits.dailyChat, config.limits.dailyBudgetUsd),
+      messages.recent(userId, CHAT_HISTORY_SIZE - 1),
+      this.deps.climber(userId),
+    ]);
     if (!verdict.allowed) throw limitError(verdict.reason, config.limits.dailyChat);
-
-    await messages.add(userId, 'user', message, requestId);
-    const prompt = await this.prompt(userId);
-    const attempt = await ledger.open({ requestId, userId, endpoint: 'chat', model });
+    const [, attempt] = await Promise.all([
+      messages.add(userId, 'user', message, requestId), // stored before the upstream call
+      ledger.open({ requestId, userId, endpoint: 'chat', model }),
+    ]);
+    const prompt = buildChatPrompt({ history: [...history, { role: 'user', content: message }], ...climber });
     const abort = new AbortController();
     const startedAt = performance.now();
     let stream: ChatStream;
@@ -142,14 +148,6 @@ export class ChatService {
     const output = new EventOutput(controller);
     this.deps.background.run(this.pump({ attempt, attached, stream, abort, startedAt, output, hooks }));
     return { requestId, events, abort: () => abort.abort() };
-  }
-
-  private async prompt(userId: string) {
-    const [history, climber] = await Promise.all([
-      this.deps.messages.recent(userId, CHAT_HISTORY_SIZE),
-      this.deps.climber(userId),
-    ]);
-    return buildChatPrompt({ history, ...climber });
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */

@@ -9,7 +9,8 @@ Be concrete: name drills, sets, rests and what to watch for. Keep answers short 
 If a question is about injury or pain, recommend seeing a physiotherapist before giving training advice.`;
 
 export interface ChatPromptInput {
-  history: StoredMessage[];
+  /** The conversation so far, oldest first, ending with the new question. */
+  history: Array<Pick<StoredMessage, 'role' | 'content'>>;
   /** The climber's own words about themselves, like custom instructions (already anonymised). */
   climbingContext: string;
   /** A short summary of the climber's patterns, when there is one. */
