@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { AuthService } from './auth/auth-service.ts';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { IdempotentChat } from './chat/idempotent-chat.ts';
@@ -61,6 +62,7 @@ export function composeApp(
   const reconciler = new Reconciler(db, ledger, client);
   const limits = new DailyLimits(db);
   const users = new UsersRepo(db);
+  const tokens = new TokenService(config.jwtSecret);
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
   const climbsRepo = new ClimbsRepo(db);
@@ -90,7 +92,8 @@ export function composeApp(
   const app = createApp({
     config,
     db,
-    tokens: new TokenService(config.jwtSecret),
+    tokens,
+    auth: new AuthService(users, tokens),
     users,
     profiles,
     climbs: new ClimbsService(climbsRepo),

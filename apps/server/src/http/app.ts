@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
@@ -31,6 +32,7 @@ export interface AppDeps {
   config: Config;
   db: Db;
   tokens: TokenService;
+  auth: AuthService;
   users: UsersRepo;
   profiles: ProfilesRepo;
   climbs: ClimbsService;

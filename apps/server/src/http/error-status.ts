@@ -14,6 +14,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   daily_limit_reached: 429,
+  too_many_attempts: 429,
   budget_exceeded: 429,
   upstream_rate_limited: 429,
   upstream_auth_failed: 502,

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'idempotency_conflict'
   | 'payload_too_large'
   | 'daily_limit_reached'
+  | 'too_many_attempts'
   | 'budget_exceeded'
   | 'content_flagged'
   | 'upstream_rate_limited'
