@@ -1,0 +1,102 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrate } from '../src/db/migrate.ts';
+import { openPostgresDb } from '../src/db/postgres.ts';
+import type { Db } from '../src/db/types.ts';
+
+/** What a Supabase project has before our migrations run: the auth schema, auth.uid(), the API roles and their default grants. */
+const SUPABASE_LIKE = `
+  do $$ begin
+    if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin; end if;
+    if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin; end if;
+  end $$;
+  create schema if not exists auth;
+  create or replace function auth.uid() returns uuid language sql stable as
+    $$ select nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
+  grant usage on schema auth to anon, authenticated;
+  grant usage on schema public to anon, authenticated;
+  alter default privileges in schema public grant all on tables to anon, authenticated;
+`;
+
+describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
+  'row-level security through Supabase-style API roles',
+  () => {
+    const name = `crux_rls_${randomBytes(5).toString('hex')}`;
+    const adminUrl = inject('postgresAdminUrl');
+    let db: Db;
+    const alice = randomUUID();
+    const bob = randomUUID();
+
+    beforeAll(async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      db = await openPostgresDb(url.toString(), 2);
+      await db.exec(SUPABASE_LIKE);
+      await migrate(db);
+      for (const [id, email] of [
+        [alice, 'alice@example.com'],
+        [bob, 'bob@example.com'],
+      ] as const) {
+        await db.query(`insert into users (id, email, password_hash) values ($1, $2, 'scrypt$secret')`, [
+          id,
+          email,
+        ]);
+        await db.query(
+          `insert into climbs (id, user_id, location, climb_type, grade_scale, grade_value, grade_rank, outcome)
+         values ($1, $2, 'Crag', 'boulder', 'v_scale', 'V3', 3, 'Sent')`,
+          [randomUUID(), id],
+        );
+        await db.query(
+          `insert into api_usage (id, request_id, user_id, endpoint, model, status, cost_usd)
+         values ($1, $2, $3, 'chat', 'x/y', 'ok', 0.01)`,
+          [randomUUID(), randomUUID(), id],
+        );
+      }
+    });
+    afterAll(async () => {
+      await db.close();
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    });
+
+    /** Runs `sql` as Supabase's API would for the user `sub`. */
+    const asUser = (sub: string, sql: string) =>
+      db.transaction(async (tx) => {
+        await tx.query('set local role authenticated');
+        await tx.query(`select set_config('request.jwt.claim.sub', $1, true)`, [sub]);
+        return tx.query<Record<string, unknown>>(sql);
+      });
+
+    it('shows each user only their own climbs, ledger rows and user row', async () => {
+      expect(await asUser(alice, 'select user_id from climbs')).toEqual([{ user_id: alice }]);
+      expect(await asUser(bob, 'select user_id from api_usage')).toEqual([{ user_id: bob }]);
+      expect(await asUser(alice, 'select id, email from users')).toEqual([
+        { id: alice, email: 'alice@example.com' },
+      ]);
+    });
+
+    it('never lets an API role read password hashes or write another user’s climbs', async () => {
+      await expect(asUser(alice, 'select password_hash from users')).rejects.toThrow(/permission denied/);
+      const changed = await asUser(
+        alice,
+        `update climbs set notes = 'mine' where user_id = '${bob}' returning id`,
+      );
+      expect(changed).toEqual([]);
+    });
+
+    it('gives the anonymous role nothing', async () => {
+      const rows = await db.transaction(async (tx) => {
+        await tx.query('set local role anon');
+        return tx.query('select * from climbs');
+      });
+      expect(rows).toEqual([]);
+    });
+  },
+);
