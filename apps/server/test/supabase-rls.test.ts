@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.ts';
 import { openPostgresDb } from '../src/db/postgres.ts';
 import type { Db } from '../src/db/types.ts';
+import { createTestDatabase } from './support/harness.ts';
 
 /** What a Supabase project has before our migrations run: the auth schema, auth.uid(), the API roles and their default grants. */
 const SUPABASE_LIKE = `
@@ -22,20 +22,14 @@ const SUPABASE_LIKE = `
 describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
   'row-level security through Supabase-style API roles',
   () => {
-    const name = `crux_rls_${randomBytes(5).toString('hex')}`;
-    const adminUrl = inject('postgresAdminUrl');
     let db: Db;
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
     const alice = randomUUID();
     const bob = randomUUID();
 
     beforeAll(async () => {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      db = await openPostgresDb(url.toString(), 2);
+      database = await createTestDatabase();
+      db = await openPostgresDb(database.url, 2);
       await db.exec(SUPABASE_LIKE);
       await migrate(db);
       for (const [id, email] of [
@@ -60,10 +54,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
     });
     afterAll(async () => {
       await db.close();
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await database.drop();
     });
 
     /** Runs `sql` as Supabase's API would for the user `sub`. */
