@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ClimbType, FailureReason, GradeScale, Outcome, Style } from '@crux/contracts';
 import type { Db } from '../db/types.ts';
-import type { ClimbType, FailureReason, GradeScale, Outcome, Style } from './vocabulary.ts';
 
 export interface Climb {
   id: string;

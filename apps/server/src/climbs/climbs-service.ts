@@ -1,4 +1,4 @@
-import type { ClimbPatch, NewClimb } from '../contracts/climbs.ts';
+import type { ClimbPatch, NewClimb } from '@crux/contracts';
 import { AppError } from '../shared/errors.ts';
 import type { Climb, ClimbsRepo, ClimbValues } from './climbs-repo.ts';
 import { gradeVocabulary, normalizeGrade } from './grades.ts';

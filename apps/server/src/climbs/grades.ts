@@ -1,4 +1,4 @@
-import type { GradeScale } from './vocabulary.ts';
+import type { GradeScale } from '@crux/contracts';
 
 /**
  * The three grade scales on one difficulty ordering, the V-scale equivalent (VB = -1).

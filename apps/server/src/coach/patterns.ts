@@ -1,5 +1,5 @@
+import type { FailureReason, Style } from '@crux/contracts';
 import type { Climb } from '../climbs/climbs-repo.ts';
-import type { FailureReason, Style } from '../climbs/vocabulary.ts';
 
 export const PATTERN_WINDOW = 100;
 

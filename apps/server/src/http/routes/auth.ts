@@ -1,6 +1,6 @@
+import { loginRequestSchema, signupRequestSchema } from '@crux/contracts';
 import { Hono } from 'hono';
 import type { AuthService } from '../../auth/auth-service.ts';
-import { credentialsSchema } from '../../contracts/auth.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody } from '../body.ts';
 
@@ -8,12 +8,12 @@ export function authRoutes(deps: { auth: AuthService }) {
   const app = new Hono<AppEnv>();
 
   app.post('/signup', async (c) => {
-    const { email, password } = await readBody(c, credentialsSchema);
+    const { email, password } = await readBody(c, signupRequestSchema);
     return c.json(await deps.auth.signup(email, password), 201);
   });
 
   app.post('/login', async (c) => {
-    const { email, password } = await readBody(c, credentialsSchema);
+    const { email, password } = await readBody(c, loginRequestSchema);
     return c.json(await deps.auth.login(email, password));
   });
 

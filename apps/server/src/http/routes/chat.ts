@@ -1,8 +1,8 @@
+import { chatMessagesQuerySchema, chatRequestSchema } from '@crux/contracts';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { IdempotentChat } from '../../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../../chat/messages-repo.ts';
-import { chatRequestSchema, limitQuerySchema } from '../../contracts/chat.ts';
 import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
@@ -22,7 +22,7 @@ export function chatRoutes(deps: { chat: IdempotentChat; messages: MessagesRepo 
   });
 
   app.get('/chat/messages', async (c) => {
-    const { limit } = readQuery(c, limitQuerySchema(200, 50));
+    const { limit } = readQuery(c, chatMessagesQuerySchema);
     return c.json({ messages: await deps.messages.recent(c.var.user.id, limit) });
   });
 

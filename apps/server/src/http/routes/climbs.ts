@@ -1,9 +1,17 @@
+import {
+  CLIMB_TYPES,
+  climbPatchSchema,
+  FAILURE_REASONS,
+  GRADE_SCALES,
+  listClimbsQuerySchema,
+  newClimbSchema,
+  OUTCOMES,
+  STYLES,
+} from '@crux/contracts';
 import { Hono } from 'hono';
 import type { ClimbsRepo } from '../../climbs/climbs-repo.ts';
 import type { ClimbsService } from '../../climbs/climbs-service.ts';
 import { gradeVocabulary } from '../../climbs/grades.ts';
-import { CLIMB_TYPES, FAILURE_REASONS, GRADE_SCALES, OUTCOMES, STYLES } from '../../climbs/vocabulary.ts';
-import { climbPatchSchema, listClimbsQuerySchema, newClimbSchema } from '../../contracts/climbs.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
 

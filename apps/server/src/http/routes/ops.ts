@@ -1,3 +1,4 @@
+import { buildOpenApiDocument } from '@crux/contracts/openapi';
 import { Hono } from 'hono';
 import type { Db } from '../../db/types.ts';
 import type { CatalogModel } from '../../llm/types.ts';
@@ -39,6 +40,9 @@ export function opsRoutes(deps: {
       pricing_source: entry ? 'catalog' : 'unknown',
     });
   });
+
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get('/v1/openapi.json', (c) => c.json((openApiDocument ??= buildOpenApiDocument())));
 
   return app;
 }

@@ -1,5 +1,5 @@
+import { profileUpdateSchema } from '@crux/contracts';
 import { Hono } from 'hono';
-import { profileUpdateSchema } from '../../contracts/profile.ts';
 import type { ProfilesRepo } from '../../users/profiles-repo.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody } from '../body.ts';

@@ -1,7 +1,6 @@
+import { adminUsageQuerySchema, usageQuerySchema, usageRecordsQuerySchema } from '@crux/contracts';
 import { Hono } from 'hono';
 import type { Config } from '../../config/env.ts';
-import { limitQuerySchema } from '../../contracts/chat.ts';
-import { adminUsageQuerySchema, usageQuerySchema } from '../../contracts/usage.ts';
 import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -42,7 +41,7 @@ export function usageRoutes(deps: {
   });
 
   app.get('/usage/records', async (c) => {
-    const { limit } = readQuery(c, limitQuerySchema(500, 50));
+    const { limit } = readQuery(c, usageRecordsQuerySchema);
     return c.json({ records: await deps.usage.records(c.var.user.id, limit) });
   });
 

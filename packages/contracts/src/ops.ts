@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const healthSchema = z
+  .strictObject({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['embedded', 'postgres']),
+    model: z.string(),
+  })
+  .meta({ id: 'Health' });
+
+/** Prices per token (or per request/image), as the catalog writes them: decimal strings. */
+const price = z.string();
+
+export const modelInfoSchema = z
+  .strictObject({
+    model: z.string(),
+    name: z.string().nullable(),
+    context_length: z.number().int().nullable(),
+    pricing: z.record(z.string(), price).nullable(),
+    pricing_source: z.enum(['catalog', 'unknown']),
+  })
+  .meta({ id: 'ModelInfo' });
+
+export type Health = z.output<typeof healthSchema>;
+export type ModelInfo = z.output<typeof modelInfoSchema>;
