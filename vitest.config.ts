@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const integration = ['apps/server/test/**/*.test.ts'];
+const integration = ['apps/server/test/**/*.test.ts', 'packages/client/test/**/*.test.ts'];
 
 /**
  * Unit tests run once; the integration suite runs twice: on the embedded database (PGlite)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, timestamp } from './common.ts';
+import { isoDateTime, limitParam, timestamp } from './common.ts';
 import { CLIMB_TYPES, FAILURE_REASONS, GRADE_SCALES, OUTCOMES, STYLES } from './vocabulary.ts';
 
 const uniqueList = <T extends z.ZodType>(item: T, name: string) =>
@@ -49,7 +49,7 @@ export const climbPatchSchema = z
   .meta({ id: 'ClimbPatch' });
 
 export const listClimbsQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: limitParam(200, 50),
   before: isoDateTime.optional(),
   outcome: z.enum(OUTCOMES).optional(),
   climb_type: z.enum(CLIMB_TYPES).optional(),

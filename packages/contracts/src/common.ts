@@ -19,4 +19,4 @@ export const isoDateTime = z.iso.datetime({
 
 /** `?limit=` as a query parameter, bounded, with a default. */
 export const limitParam = (max: number, fallback: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
+  z.coerce.number<number>().int().min(1).max(max).default(fallback);

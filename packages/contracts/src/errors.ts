@@ -28,6 +28,32 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The HTTP status of each error code: the one place a code becomes a status. */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  validation_failed: 400,
+  content_flagged: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  email_taken: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  daily_limit_reached: 429,
+  too_many_attempts: 429,
+  budget_exceeded: 429,
+  upstream_rate_limited: 429,
+  upstream_auth_failed: 502,
+  upstream_timeout: 502,
+  upstream_error: 502,
+  coach_unavailable: 502,
+  upstream_out_of_credits: 503,
+  upstream_unavailable: 503,
+  service_unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
 /** Every error response: `{"error": {"code", "message"}}`, with per-field `details` on validation errors. */
 export const errorBodySchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
 import type { Config } from '../config/env.ts';
 import { resolveBilling } from '../ledger/billing.ts';
 import type { Attempt, Ledger } from '../ledger/ledger.ts';
@@ -16,20 +17,15 @@ import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
 import { bestEffort, EventOutput } from './upstream-turn.ts';
 
-/** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
-export type ChatEvent =
-  | { type: 'delta'; content: string }
-  | {
-      type: 'usage';
-      prompt_tokens: number | null;
-      completion_tokens: number | null;
-      total_tokens: number | null;
-      cost_usd: string | null;
-      model: string;
-    }
-  | { type: 'error'; error: { code: string; message: string } };
+/** A stream failure as the client's error event: a contract error code (the ledger keeps the detailed one). */
+function clientFacing(failure: { code: string; message: string }): { code: ErrorCode; message: string } {
+  const code: ErrorCode = failure.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_error';
+  return { code, message: `The coach's answer broke off: ${failure.message}` };
+}
 
-export type UsageEvent = Extract<ChatEvent, { type: 'usage' }>;
+/** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
+export type { ChatEvent };
+export type UsageEvent = ChatUsageEvent;
 
 /** A finished turn as stored for an idempotent replay. */
 export interface CompletedChat {
@@ -205,7 +201,7 @@ export class ChatService {
     const aborted = turn.abort.signal.aborted;
     const errorCode = aborted ? CLIENT_DISCONNECTED : (read.failure?.code ?? 'upstream_error');
     await bestEffort('release the idempotency key', () => turn.hooks.failed());
-    if (read.failure && !aborted) turn.output.send({ type: 'error', error: read.failure });
+    if (read.failure && !aborted) turn.output.send({ type: 'error', error: clientFacing(read.failure) });
     turn.output.close();
     const billing = await this.billing(read.usage, turn.stream.generationId);
     if (!billing && turn.stream.generationId) {

@@ -42,7 +42,10 @@ export function opsRoutes(deps: {
   });
 
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
-  app.get('/v1/openapi.json', (c) => c.json((openApiDocument ??= buildOpenApiDocument())));
+  app.get('/v1/openapi.json', (c) => {
+    openApiDocument ??= buildOpenApiDocument();
+    return c.json(openApiDocument);
+  });
 
   return app;
 }
