@@ -1,4 +1,6 @@
+import { Buffer } from 'node:buffer';
 import type { Db } from '../db/types.ts';
+import { AppError } from '../shared/errors.ts';
 
 export type GroupBy = 'day' | 'endpoint' | 'model' | 'user';
 
@@ -38,19 +40,68 @@ const GROUP_EXPRESSIONS: Record<GroupBy, string> = {
   user: 'user_id::text',
 };
 
+/** Conditions for a UTC day range `from`..`to` (both inclusive), pushing their parameters. */
+function dateRange(params: unknown[], from: string | undefined, to: string | undefined): string[] {
+  const where: string[] = [];
+  if (from) {
+    params.push(from);
+    where.push(`created_at >= $${params.length}::date::timestamp at time zone 'utc'`);
+  }
+  if (to) {
+    params.push(to);
+    where.push(`created_at < ($${params.length}::date + 1)::timestamp at time zone 'utc'`);
+  }
+  return where;
+}
+
+const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{36})$/;
+
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match)
+    throw new AppError('validation_failed', 'before: not a cursor this API gave out (use next_before)');
+  return { at: match[1]!, id: match[2]! };
+}
+
 /** Read side of the ledger. Amounts are summed in SQL (`numeric`) and returned as exact text. */
 export class UsageQueries {
   constructor(private readonly db: Db) {}
 
-  records(userId: string, limit: number): Promise<UsageRecord[]> {
-    return this.db.query<UsageRecord>(
+  /**
+   * One page of a user's ledger rows, newest first. `before` is the previous page's `next_before`:
+   * an opaque cursor on (created_at, id), so rows written in the same millisecond are never skipped.
+   */
+  async records(
+    userId: string,
+    query: { limit: number; before?: string | undefined; from?: string | undefined; to?: string | undefined },
+  ): Promise<{ records: UsageRecord[]; next_before?: string }> {
+    const params: unknown[] = [userId, query.limit + 1];
+    const where = ['user_id = $1'];
+    if (query.before) {
+      const cursor = decodeCursor(query.before);
+      params.push(cursor.at, cursor.id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    where.push(...dateRange(params, query.from, query.to));
+    const rows = await this.db.query<UsageRecord & { cursor_at: string }>(
       `select id, request_id, endpoint, model, served_model, generation_id, status, prompt_tokens,
               completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_usd::text as cost_usd,
               cost_source, latency_ms, ttft_ms, error_code, ${iso('created_at')} as created_at,
-              ${iso('settled_at')} as settled_at
-       from api_usage where user_id = $1 order by created_at desc, id desc limit $2`,
-      [userId, limit],
+              ${iso('settled_at')} as settled_at,
+              to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+       from api_usage where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
+      params,
     );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const records = page.map(({ cursor_at: _, ...record }) => record);
+    return rows.length > query.limit && last
+      ? { records, next_before: encodeCursor(last.cursor_at, last.id) }
+      : { records };
   }
 
   /** Totals and grouped rows for one user, or for everyone when `userId` is null (admin). */
@@ -60,16 +111,11 @@ export class UsageQueries {
     from?: string;
     to?: string;
   }): Promise<UsageSummary> {
-    const where = ['($1::uuid is null or user_id = $1::uuid)'];
     const params: unknown[] = [options.userId];
-    if (options.from) {
-      params.push(options.from);
-      where.push(`created_at >= $${params.length}::date::timestamp at time zone 'utc'`);
-    }
-    if (options.to) {
-      params.push(options.to);
-      where.push(`created_at < ($${params.length}::date + 1)::timestamp at time zone 'utc'`);
-    }
+    const where = [
+      '($1::uuid is null or user_id = $1::uuid)',
+      ...dateRange(params, options.from, options.to),
+    ];
     const key = GROUP_EXPRESSIONS[options.groupBy];
     const rows = await this.db.query<{ key: string; requests: number; tokens: number; cost_usd: string }>(
       `select ${key} as key, count(*)::int as requests, coalesce(sum(total_tokens), 0)::float8 as tokens,

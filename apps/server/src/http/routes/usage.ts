@@ -41,8 +41,7 @@ export function usageRoutes(deps: {
   });
 
   app.get('/usage/records', async (c) => {
-    const { limit } = readQuery(c, usageRecordsQuerySchema);
-    return c.json({ records: await deps.usage.records(c.var.user.id, limit) });
+    return c.json(await deps.usage.records(c.var.user.id, readQuery(c, usageRecordsQuerySchema)));
   });
 
   app.get('/admin/usage', async (c) => {
