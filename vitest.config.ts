@@ -14,7 +14,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['apps/server/src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'embedded', include: integration, env: { CRUX_TEST_DB: 'embedded' } } },
       {
         extends: true,

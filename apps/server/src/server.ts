@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { composeApp } from './compose.ts';
 import type { Config } from './config/env.ts';
 import { checkModelAgainstCatalog } from './config/startup-check.ts';
 import { openDb } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
+import type { AppEnv } from './http/app-env.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
@@ -26,6 +28,8 @@ export interface ServerOptions {
 
 export interface CruxServer {
   url: string;
+  /** The HTTP app (its `routes` list what the server mounts). */
+  app: Hono<AppEnv>;
   db: Db;
   ledger: Ledger;
   reconciler: Reconciler;
@@ -87,6 +91,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   return {
     url,
+    app,
     db,
     ledger,
     reconciler,

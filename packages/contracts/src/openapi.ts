@@ -26,12 +26,7 @@ function successContent(route: RouteContract) {
     case 'json':
       return { 'application/json': { schema: body.schema } };
     case 'event-stream':
-      return {
-        'text/event-stream': {
-          schema: body.event,
-          description: 'Each `data:` line is one JSON event; the stream ends with `data: [DONE]`.',
-        },
-      };
+      return { 'text/event-stream': { schema: body.event } };
     case 'text':
       return { [body.contentType]: { schema: z.string() } };
     case 'empty':
@@ -74,7 +69,10 @@ function operation(route: RouteContract): ZodOpenApiOperationObject {
       : {}),
     responses: {
       [String(route.success.status)]: {
-        description: 'Success',
+        description:
+          route.success.body.kind === 'event-stream'
+            ? 'Server-sent events: each `data:` line is one JSON event (schema below); the stream ends with `data: [DONE]`.'
+            : 'Success',
         ...(content ? { content } : {}),
       },
       ...Object.fromEntries(

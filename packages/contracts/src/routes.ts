@@ -84,7 +84,7 @@ export const API_ROUTES = [
     auth: false,
     body: jsonBody(loginRequestSchema),
     success: ok(sessionSchema),
-    errors: [429],
+    errors: [401, 429],
   },
   {
     id: 'getProfile',
@@ -325,6 +325,15 @@ export const API_ROUTES = [
     summary: 'This document',
     auth: false,
     success: ok(z.looseObject({ openapi: z.string() })),
+  },
+  {
+    id: 'apiReference',
+    method: 'get',
+    path: '/v1/docs',
+    tag: 'operations',
+    summary: 'A readable reference page of this document',
+    auth: false,
+    success: { status: 200, body: { kind: 'text', contentType: 'text/html' } },
   },
 ] as const satisfies readonly RouteContract[];
 

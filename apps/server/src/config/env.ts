@@ -48,6 +48,21 @@ const envSchema = z.object({
   DAILY_BUDGET_USD: optional(
     z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 1.50' }),
   ),
+  CORS_ORIGINS: optional(z.string()).pipe(
+    z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .refine((origins) => origins.every(isOrigin), {
+        error:
+          'must be a comma-separated list of origins such as https://app.example.com (scheme, host, port; no path)',
+      }),
+  ),
   ADMIN_EMAILS: optional(z.string()).transform((list) =>
     (list ?? '')
       .split(',')
@@ -65,6 +80,17 @@ export interface Config {
   jwtSecret: string;
   limits: { dailyChat: number; dailyRecommendations: number; dailyBudgetUsd: string | undefined };
   adminEmails: string[];
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 export class ConfigError extends Error {
@@ -119,6 +145,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       dailyBudgetUsd: env.DAILY_BUDGET_USD,
     },
     adminEmails: env.ADMIN_EMAILS,
+    corsOrigins: env.CORS_ORIGINS,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
@@ -74,6 +75,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // Headers are sent here; a stream's body may still be flowing.
     log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
+  if (deps.config.corsOrigins.length > 0) {
+    app.use(
+      '/v1/*',
+      cors({
+        origin: deps.config.corsOrigins,
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+        exposeHeaders: ['retry-after', 'x-request-id', 'content-disposition'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     '/v1/*',
     bodyLimit({

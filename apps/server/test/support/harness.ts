@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { type Config, parseConfig } from '../../src/config/env.ts';
 import { type CruxServer, type ServerOptions, startServer } from '../../src/server.ts';
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
+import { checkChatEvent, checkResponseAgainstDocument } from './contract-check.ts';
 import { readSse } from './sse.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -122,16 +123,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = server.url;
   const samePort = { ...config, port: Number(new URL(url).port) };
 
-  const request: Harness['request'] = (path, init = {}) => {
+  const request: Harness['request'] = async (path, init = {}) => {
     const { token, json, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
     if (json !== undefined) headers.set('content-type', 'application/json');
-    return fetch(`${url}${path}`, {
+    const response = await fetch(`${url}${path}`, {
       ...rest,
       headers,
       body: json !== undefined ? JSON.stringify(json) : rest.body,
     });
+    await checkResponseAgainstDocument(rest.method ?? 'GET', `${url}${path}`, response);
+    return response;
   };
 
   return {
@@ -163,6 +166,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const data = await readSse(response);
       const done = data.at(-1) === '[DONE]';
       const events = data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d) as Record<string, unknown>);
+      for (const event of events) checkChatEvent(event);
       const text = events
         .filter((e) => e.type === 'delta')
         .map((e) => e.content)

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Db } from '../../db/types.ts';
 import type { CatalogModel } from '../../llm/types.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
+import { renderApiReference } from '../api-reference.ts';
 import type { AppEnv } from '../app-env.ts';
 
 export function opsRoutes(deps: {
@@ -45,6 +46,10 @@ export function opsRoutes(deps: {
   app.get('/v1/openapi.json', (c) => {
     openApiDocument ??= buildOpenApiDocument();
     return c.json(openApiDocument);
+  });
+  app.get('/v1/docs', (c) => {
+    openApiDocument ??= buildOpenApiDocument();
+    return c.html(renderApiReference(openApiDocument));
   });
 
   return app;
