@@ -1,24 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ClimbType, FailureReason, GradeScale, Outcome, Style } from '@crux/contracts';
+import type { Climb } from '@crux/contracts';
 import type { Db } from '../db/types.ts';
 
-export interface Climb {
-  id: string;
-  location: string;
-  climb_type: ClimbType;
-  grade_scale: GradeScale;
-  grade_value: string;
-  /** Difficulty on the shared ordering (V-scale equivalent). */
-  grade_rank: number;
-  outcome: Outcome;
-  awkwardness: number | null;
-  style: Style[];
-  failure_reasons: FailureReason[];
-  notes: string;
-  hold_color: string | null;
-  redemption_at: string | null;
-  created_at: string;
-}
+/** A climb as the API returns it (the contract's shape). */
+export type { Climb };
 
 export type ClimbValues = Omit<Climb, 'id' | 'created_at'> & { created_at?: string | undefined };
 

@@ -1,6 +1,7 @@
+import { patternsSchema } from '@crux/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Climb } from '../climbs/climbs-repo.ts';
-import { computePatterns, summarizePatterns } from './patterns.ts';
+import { computePatterns, gradePyramid, redemptionRate, summarizePatterns } from './patterns.ts';
 
 let next = 0;
 function climb(overrides: Partial<Climb>): Climb {
@@ -114,6 +115,24 @@ describe('computePatterns', () => {
     ]);
   });
 
+  it('builds the grade pyramid from sends, hardest first', () => {
+    // The redeemed V3 fail counts as a send of its grade.
+    expect(patterns.grade_pyramid).toEqual([
+      { grade_scale: 'font', grade_value: '7A', rank: 6, sends: 1 },
+      { grade_scale: 'v_scale', grade_value: 'V5', rank: 5, sends: 1 },
+      { grade_scale: 'v_scale', grade_value: 'V3', rank: 3, sends: 1 },
+    ]);
+  });
+
+  it('measures the redemption rate over every climb that was failed', () => {
+    expect(patterns.redemption_rate).toEqual({ failed: 4, redeemed: 1, rate: 0.25 });
+  });
+
+  it('matches the contract', () => {
+    expect(patternsSchema.parse(patterns)).toEqual(patterns);
+    expect(patternsSchema.parse(computePatterns([]))).toEqual(computePatterns([]));
+  });
+
   it('keeps only the newest 100 climbs', () => {
     const many = Array.from({ length: 130 }, (_, i) =>
       climb({
@@ -139,5 +158,56 @@ describe('computePatterns', () => {
     const summary = summarizePatterns(patterns)!;
     expect(summary).toContain('Bad Feet (75% of fails)');
     expect(summary).toContain('Slab (3/3 failed)');
+  });
+});
+
+describe('gradePyramid', () => {
+  it('counts sends per grade of each scale and orders equal ranks by scale and value', () => {
+    const climbs = [
+      climb({ grade_value: 'V4', grade_rank: 4 }),
+      climb({ grade_value: 'V4', grade_rank: 4 }),
+      climb({ grade_scale: 'font', grade_value: '6B+', grade_rank: 4 }),
+      climb({ grade_value: 'V2', grade_rank: 2 }),
+      climb({ grade_value: 'V9', grade_rank: 9, outcome: 'Fail' }),
+      climb({ grade_value: 'V7', grade_rank: 7, outcome: 'Fail', redemption_at: '2026-11-03T10:00:00.000Z' }),
+      climb({ grade_value: 'V7', grade_rank: 7, outcome: 'Sent', redemption_at: '2026-11-04T10:00:00.000Z' }),
+    ];
+    expect(gradePyramid(climbs)).toEqual([
+      { grade_scale: 'v_scale', grade_value: 'V7', rank: 7, sends: 2 },
+      { grade_scale: 'font', grade_value: '6B+', rank: 4, sends: 1 },
+      { grade_scale: 'v_scale', grade_value: 'V4', rank: 4, sends: 2 },
+      { grade_scale: 'v_scale', grade_value: 'V2', rank: 2, sends: 1 },
+    ]);
+  });
+
+  it('is empty without sends', () => {
+    expect(gradePyramid([climb({ outcome: 'Fail' })])).toEqual([]);
+  });
+});
+
+describe('redemptionRate', () => {
+  it('is 0 when nothing was ever failed', () => {
+    expect(redemptionRate([])).toEqual({ failed: 0, redeemed: 0, rate: 0 });
+    expect(redemptionRate([climb({ outcome: 'Sent' })])).toEqual({ failed: 0, redeemed: 0, rate: 0 });
+  });
+
+  it('counts a failed climb marked as sent once, whatever its outcome now says', () => {
+    const climbs = [
+      climb({ outcome: 'Fail' }),
+      climb({ outcome: 'Fail' }),
+      climb({ outcome: 'Fail', redemption_at: '2026-11-03T10:00:00.000Z' }),
+      climb({ outcome: 'Sent', redemption_at: '2026-11-04T10:00:00.000Z' }),
+      climb({ outcome: 'Sent' }),
+    ];
+    expect(redemptionRate(climbs)).toEqual({ failed: 4, redeemed: 2, rate: 0.5 });
+  });
+
+  it('rounds the rate to 2 places', () => {
+    const climbs = [
+      climb({ outcome: 'Fail', redemption_at: '2026-11-03T10:00:00.000Z' }),
+      climb({ outcome: 'Fail' }),
+      climb({ outcome: 'Fail' }),
+    ];
+    expect(redemptionRate(climbs).rate).toBe(0.33);
   });
 });

@@ -1,31 +1,9 @@
-import type { FailureReason, Style } from '@crux/contracts';
+import type { FailureReason, Patterns, Style } from '@crux/contracts';
 import type { Climb } from '../climbs/climbs-repo.ts';
 
-export const PATTERN_WINDOW = 100;
+export type { Patterns };
 
-export interface Patterns {
-  failure_patterns: Array<{ reason: FailureReason; count: number; percentage: number }>;
-  style_weaknesses: Array<{ style: Style; attempts: number; fail_count: number; fail_rate: number }>;
-  climbing_frequency: {
-    total_climbs: number;
-    sessions: number;
-    climbs_per_session: number;
-    climbs_per_month: number;
-    period_days: number;
-  };
-  recent_successes: {
-    redemptions: Array<{
-      climb_id: string;
-      grade_scale: string;
-      grade_value: string;
-      climb_type: string;
-      redeemed_at: string;
-    }>;
-    sends: number;
-    hardest_send: { grade_scale: string; grade_value: string; rank: number } | null;
-    grade_progression: Array<{ month: string; hardest_rank: number; hardest_grade: string; sends: number }>;
-  };
-}
+export const PATTERN_WINDOW = 100;
 
 const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
 const DAY_MS = 86_400_000;
@@ -43,6 +21,8 @@ export function computePatterns(climbs: readonly Climb[]): Patterns {
     style_weaknesses: styleWeaknesses(recent),
     climbing_frequency: frequency(recent),
     recent_successes: successes(recent),
+    grade_pyramid: gradePyramid(recent),
+    redemption_rate: redemptionRate(recent),
   };
 }
 
@@ -141,6 +121,42 @@ function successes(climbs: readonly Climb[]): Patterns['recent_successes'] {
         sends: count,
       })),
   };
+}
+
+/** A climb that was sent, logged as a send or marked as sent later (`redemption_at`). */
+const isSend = (climb: Climb) => climb.outcome === 'Sent' || climb.redemption_at !== null;
+
+/** Sends per grade (scale and value), hardest first: the climber's grade pyramid. */
+export function gradePyramid(climbs: readonly Climb[]): Patterns['grade_pyramid'] {
+  const grades = new Map<string, Patterns['grade_pyramid'][number]>();
+  for (const climb of climbs.filter(isSend)) {
+    const key = `${climb.grade_scale}\u0000${climb.grade_value}`;
+    const entry = grades.get(key);
+    if (entry) entry.sends++;
+    else
+      grades.set(key, {
+        grade_scale: climb.grade_scale,
+        grade_value: climb.grade_value,
+        rank: climb.grade_rank,
+        sends: 1,
+      });
+  }
+  return [...grades.values()].sort(
+    (a, b) =>
+      b.rank - a.rank ||
+      a.grade_scale.localeCompare(b.grade_scale) ||
+      a.grade_value.localeCompare(b.grade_value),
+  );
+}
+
+/**
+ * Of the climbs ever failed (logged as a fail, or marked as sent after failing), how many were
+ * redeemed: `rate` is redeemed / failed to 2 places, 0 when nothing failed.
+ */
+export function redemptionRate(climbs: readonly Climb[]): Patterns['redemption_rate'] {
+  const failed = climbs.filter((c) => c.outcome === 'Fail' || c.redemption_at !== null).length;
+  const redeemed = climbs.filter((c) => c.redemption_at !== null).length;
+  return { failed, redeemed, rate: failed === 0 ? 0 : round(redeemed / failed) };
 }
 
 /** A few lines for the chat prompt, so answers can refer to the climber's own failures. */
