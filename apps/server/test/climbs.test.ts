@@ -1,3 +1,4 @@
+import { errorBodySchema, profileSchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -177,6 +178,14 @@ describe('the climbing logbook', () => {
 
   it('reads and updates the profile, keeping fields left out', async () => {
     const { token: own } = await h.signup();
+    const fresh = await h.request('/v1/profile', { token: own });
+    expect(profileSchema.parse(await fresh.json())).toEqual({
+      preferred_discipline: null,
+      preferred_grade_scale: null,
+      home_gym: null,
+      climbing_context: '',
+      hold_colors: [],
+    });
     const put = await h.request('/v1/profile', {
       method: 'PUT',
       token: own,
@@ -185,21 +194,43 @@ describe('the climbing logbook', () => {
         preferred_grade_scale: 'font',
         home_gym: 'Boulder Barn',
         climbing_context: 'Finger injury in 2025.',
+        hold_colors: ['yellow', ' green ', 'purple'],
       },
     });
     expect(put.status).toBe(200);
+    expect(profileSchema.parse(await put.json()).hold_colors).toEqual(['yellow', 'green', 'purple']);
     await h.request('/v1/profile', { method: 'PUT', token: own, json: { home_gym: 'The Arch' } });
-    expect(await (await h.request('/v1/profile', { token: own })).json()).toEqual({
+    expect(profileSchema.parse(await (await h.request('/v1/profile', { token: own })).json())).toEqual({
       preferred_discipline: 'boulder',
       preferred_grade_scale: 'font',
       home_gym: 'The Arch',
       climbing_context: 'Finger injury in 2025.',
+      hold_colors: ['yellow', 'green', 'purple'],
     });
-    const tooLong = await h.request('/v1/profile', {
-      method: 'PUT',
-      token: own,
-      json: { climbing_context: 'x'.repeat(2001) },
-    });
-    expect(tooLong.status).toBe(400);
+    await h.request('/v1/profile', { method: 'PUT', token: own, json: { hold_colors: [] } });
+    const cleared = profileSchema.parse(await (await h.request('/v1/profile', { token: own })).json());
+    expect(cleared.hold_colors).toEqual([]);
+    expect(cleared.home_gym).toBe('The Arch');
+  });
+
+  it.each([
+    ['climbing_context over 2000 characters', { climbing_context: 'x'.repeat(2001) }],
+    ['a repeated hold colour', { hold_colors: ['Red', 'red'] }],
+    ['an empty hold colour', { hold_colors: ['  '] }],
+    ['25 hold colours', { hold_colors: Array.from({ length: 25 }, (_, i) => `colour ${i}`) }],
+    ['hold colours that are not a list', { hold_colors: 'red' }],
+  ])('refuses a profile with %s', async (_name, change) => {
+    const { token: own } = await h.signup();
+    const response = await h.request('/v1/profile', { method: 'PUT', token: own, json: change });
+    expect(response.status).toBe(400);
+    expect(errorBodySchema.parse(await response.json()).error.code).toBe('validation_failed');
+  });
+
+  it('keeps each profile to its owner', async () => {
+    const owner = await h.signup();
+    const other = await h.signup();
+    await h.request('/v1/profile', { method: 'PUT', token: owner.token, json: { hold_colors: ['black'] } });
+    const seen = profileSchema.parse(await (await h.request('/v1/profile', { token: other.token })).json());
+    expect(seen.hold_colors).toEqual([]);
   });
 });

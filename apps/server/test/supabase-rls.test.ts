@@ -82,6 +82,15 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       expect(changed).toEqual([]);
     });
 
+    it('lets a user keep their own profile (hold colours included) and no one else’s', async () => {
+      await asUser(alice, `insert into profiles (user_id, hold_colors) values ('${alice}', '{red,blue}')`);
+      expect(await asUser(bob, `update profiles set hold_colors = '{black}' returning user_id`)).toEqual([]);
+      expect(await asUser(bob, 'select hold_colors from profiles')).toEqual([]);
+      expect(await asUser(alice, 'select hold_colors from profiles')).toEqual([
+        { hold_colors: ['red', 'blue'] },
+      ]);
+    });
+
     it('gives the anonymous role nothing', async () => {
       const rows = await db.transaction(async (tx) => {
         await tx.query('set local role anon');

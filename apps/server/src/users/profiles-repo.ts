@@ -1,18 +1,17 @@
+import type { Profile } from '@crux/contracts';
 import type { Db } from '../db/types.ts';
 
-export interface Profile {
-  preferred_discipline: string | null;
-  preferred_grade_scale: string | null;
-  home_gym: string | null;
-  climbing_context: string;
-}
+export type { Profile };
 
-const EMPTY_PROFILE: Profile = {
+const emptyProfile = (): Profile => ({
   preferred_discipline: null,
   preferred_grade_scale: null,
   home_gym: null,
   climbing_context: '',
-};
+  hold_colors: [],
+});
+
+const COLUMNS = 'preferred_discipline, preferred_grade_scale, home_gym, climbing_context, hold_colors';
 
 /** Drops null values, so a missing profile row falls back to the defaults. */
 function stripNulls<T extends object>(row: T | undefined): Partial<T> {
@@ -23,24 +22,21 @@ export class ProfilesRepo {
   constructor(private readonly db: Db) {}
 
   async get(userId: string): Promise<Profile> {
-    const [row] = await this.db.query<Profile>(
-      `select preferred_discipline, preferred_grade_scale, home_gym, climbing_context from profiles where user_id = $1`,
-      [userId],
-    );
-    return (
-      row ?? { preferred_discipline: null, preferred_grade_scale: null, home_gym: null, climbing_context: '' }
-    );
+    const [row] = await this.db.query<Profile>(`select ${COLUMNS} from profiles where user_id = $1`, [
+      userId,
+    ]);
+    return row ?? emptyProfile();
   }
 
   /** The profile and every location the climber logged: the names to scrub before an LLM call. */
   async getWithLocations(userId: string): Promise<Profile & { locations: string[] }> {
     const [row] = await this.db.query<Profile & { locations: string[] }>(
-      `select p.preferred_discipline, p.preferred_grade_scale, p.home_gym, p.climbing_context,
+      `select p.preferred_discipline, p.preferred_grade_scale, p.home_gym, p.climbing_context, p.hold_colors,
               coalesce((select array_agg(distinct c.location) from climbs c where c.user_id = $1), '{}') as locations
        from (select $1::uuid as user_id) u left join profiles p on p.user_id = u.user_id`,
       [userId],
     );
-    return { ...EMPTY_PROFILE, ...stripNulls(row), locations: row?.locations ?? [] };
+    return { ...emptyProfile(), ...stripNulls(row), locations: row?.locations ?? [] };
   }
 
   /** Applies the fields present in `changes` (null clears one) and returns the whole profile. */
@@ -51,16 +47,17 @@ export class ProfilesRepo {
 
   async put(userId: string, profile: Profile): Promise<Profile> {
     await this.db.query(
-      `insert into profiles (user_id, preferred_discipline, preferred_grade_scale, home_gym, climbing_context, updated_at)
-       values ($1, $2, $3, $4, $5, now())
+      `insert into profiles (user_id, ${COLUMNS}, updated_at)
+       values ($1, $2, $3, $4, $5, $6, now())
        on conflict (user_id) do update set preferred_discipline = $2, preferred_grade_scale = $3,
-         home_gym = $4, climbing_context = $5, updated_at = now()`,
+         home_gym = $4, climbing_context = $5, hold_colors = $6, updated_at = now()`,
       [
         userId,
         profile.preferred_discipline,
         profile.preferred_grade_scale,
         profile.home_gym,
         profile.climbing_context,
+        profile.hold_colors,
       ],
     );
     return profile;
