@@ -96,7 +96,7 @@ export function composeApp(
     auth: new AuthService(users, tokens),
     users,
     profiles,
-    climbs: new ClimbsService(climbsRepo),
+    climbs: new ClimbsService(climbsRepo, idempotency),
     climbsRepo,
     context,
     recommendations,

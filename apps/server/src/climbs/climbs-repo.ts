@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Climb } from '@crux/contracts';
-import type { Db } from '../db/types.ts';
+import type { Climb, ClimbType, Outcome } from '@crux/contracts';
+import type { Db, Queryable } from '../db/types.ts';
 
 /** A climb as the API returns it (the contract's shape). */
 export type { Climb };
+
+export interface ListOptions {
+  limit: number;
+  before?: string | undefined;
+  outcome?: Outcome | undefined;
+  climb_type?: ClimbType | undefined;
+}
 
 export type ClimbValues = Omit<Climb, 'id' | 'created_at'> & { created_at?: string | undefined };
 
@@ -16,24 +23,50 @@ const COLUMNS = `id, location, climb_type, grade_scale, grade_value, grade_rank:
 export class ClimbsRepo {
   constructor(private readonly db: Db) {}
 
-  async create(userId: string, climb: ClimbValues): Promise<Climb> {
-    const [row] = await this.db.query<Climb>(
+  /** Inserts one climb; `db` may be an open transaction. */
+  async create(userId: string, climb: ClimbValues, db: Queryable = this.db): Promise<Climb> {
+    const [row] = await db.query<Climb>(
       `insert into climbs (id, user_id, location, climb_type, grade_scale, grade_value, grade_rank, outcome,
          awkwardness, style, failure_reasons, notes, hold_color, redemption_at, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15::timestamptz, now()))
+       values ${placeholders(0)}
        returning ${COLUMNS}`,
-      [randomUUID(), userId, ...values(climb), climb.created_at ?? null],
+      rowParams(userId, climb),
     );
     return row!;
   }
 
-  /** Newest first; `before` pages back through older climbs. */
-  list(userId: string, options: { limit: number; before?: string | undefined }): Promise<Climb[]> {
+  /** Inserts many climbs in one transaction (all or none), a batch of rows per statement. */
+  async createMany(userId: string, climbs: readonly ClimbValues[]): Promise<number> {
+    await this.db.transaction(async (tx) => {
+      for (let start = 0; start < climbs.length; start += INSERT_BATCH) {
+        const batch = climbs.slice(start, start + INSERT_BATCH);
+        await tx.query(
+          `insert into climbs (id, user_id, location, climb_type, grade_scale, grade_value, grade_rank, outcome,
+             awkwardness, style, failure_reasons, notes, hold_color, redemption_at, created_at)
+           values ${batch.map((_, i) => placeholders(i * PARAMS_PER_ROW)).join(', ')}`,
+          batch.flatMap((climb) => rowParams(userId, climb)),
+        );
+      }
+    });
+    return climbs.length;
+  }
+
+  /** The whole logbook, newest first (export). */
+  all(userId: string): Promise<Climb[]> {
+    return this.db.query<Climb>(
+      `select ${COLUMNS} from climbs where user_id = $1 order by created_at desc, id desc`,
+      [userId],
+    );
+  }
+
+  /** Newest first; `before` pages back through older climbs; `outcome` and `climb_type` filter. */
+  list(userId: string, options: ListOptions): Promise<Climb[]> {
     return this.db.query<Climb>(
       `select ${COLUMNS} from climbs
        where user_id = $1 and ($2::timestamptz is null or created_at < $2::timestamptz)
+         and ($4::text is null or outcome = $4) and ($5::text is null or climb_type = $5)
        order by created_at desc, id desc limit $3`,
-      [userId, options.before ?? null, options.limit],
+      [userId, options.before ?? null, options.limit, options.outcome ?? null, options.climb_type ?? null],
     );
   }
 
@@ -64,6 +97,21 @@ export class ClimbsRepo {
     ]);
     return rows.length > 0;
   }
+}
+
+const PARAMS_PER_ROW = 15;
+/** 15 parameters a row stays far below Postgres' 65,535 per statement. */
+const INSERT_BATCH = 500;
+
+/** `($n+1, …, $n+15)` for one inserted row; a missing `created_at` means now. */
+function placeholders(offset: number): string {
+  const p = Array.from({ length: PARAMS_PER_ROW }, (_, i) => `$${offset + i + 1}`);
+  p[PARAMS_PER_ROW - 1] = `coalesce(${p[PARAMS_PER_ROW - 1]}::timestamptz, now())`;
+  return `(${p.join(', ')})`;
+}
+
+function rowParams(userId: string, climb: ClimbValues): unknown[] {
+  return [randomUUID(), userId, ...values(climb), climb.created_at ?? null];
 }
 
 function values(climb: ClimbValues): unknown[] {

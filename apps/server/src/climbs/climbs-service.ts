@@ -1,21 +1,43 @@
+import { randomUUID } from 'node:crypto';
 import type { ClimbPatch, NewClimb } from '@crux/contracts';
+import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { AppError } from '../shared/errors.ts';
-import type { Climb, ClimbsRepo, ClimbValues } from './climbs-repo.ts';
-import { gradeVocabulary, normalizeGrade } from './grades.ts';
+import { toClimbValues } from './climb-values.ts';
+import type { Climb, ClimbsRepo } from './climbs-repo.ts';
 
-/** The logbook's rules over the repository: grades checked per scale, patches merged. */
+/** The logbook's rules over the repository: grades checked per scale, patches merged, retries deduplicated. */
 export class ClimbsService {
-  constructor(private readonly repo: ClimbsRepo) {}
+  constructor(
+    private readonly repo: ClimbsRepo,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
 
-  create(userId: string, input: NewClimb): Promise<Climb> {
-    return this.repo.create(userId, toValues(input));
+  /**
+   * Logs a climb. With an `Idempotency-Key` (offline sync sends each climb once per key), a
+   * repeat by the same user within 24 h returns the stored climb without inserting; the same
+   * key with a different climb is a 409. Concurrent repeats wait and get the one climb.
+   */
+  async create(userId: string, input: NewClimb, key?: string): Promise<Climb> {
+    const values = toClimbValues(input);
+    if (key === undefined) return this.repo.create(userId, values);
+    const scope = {
+      userId,
+      endpoint: 'climbs' as const,
+      key,
+      requestId: randomUUID(),
+      fingerprint: fingerprintOf(input),
+    };
+    const { result } = await this.idempotency.onceInTransaction(scope, (tx) =>
+      this.repo.create(userId, values, tx),
+    );
+    return result;
   }
 
   async update(userId: string, id: string, patch: ClimbPatch): Promise<Climb> {
     const existing = await this.get(userId, id);
     const { id: _id, created_at, grade_rank: _rank, ...current } = existing;
     const merged = { ...current, created_at, ...patch };
-    const updated = await this.repo.replace(userId, id, toValues(merged));
+    const updated = await this.repo.replace(userId, id, toClimbValues(merged));
     if (!updated) throw notFound();
     return updated;
   }
@@ -29,34 +51,6 @@ export class ClimbsService {
   async delete(userId: string, id: string): Promise<void> {
     if (!isUuid(id) || !(await this.repo.delete(userId, id))) throw notFound();
   }
-}
-
-type ClimbInput = Omit<ClimbValues, 'grade_rank' | 'awkwardness' | 'hold_color' | 'redemption_at'> & {
-  awkwardness?: number | null | undefined;
-  hold_color?: string | null | undefined;
-  redemption_at?: string | null | undefined;
-};
-
-function toValues(input: ClimbInput): ClimbValues {
-  const grade = normalizeGrade(input.grade_scale, input.grade_value);
-  if (!grade) {
-    const allowed = gradeVocabulary()[input.grade_scale].join(', ');
-    throw new AppError(
-      'validation_failed',
-      `grade_value "${input.grade_value}" is not a ${input.grade_scale} grade; use one of: ${allowed}`,
-    );
-  }
-  if (input.created_at && Date.parse(input.created_at) > Date.now() + 24 * 3600_000) {
-    throw new AppError('validation_failed', 'created_at must not be in the future');
-  }
-  return {
-    ...input,
-    grade_value: grade.value,
-    grade_rank: grade.rank,
-    awkwardness: input.awkwardness ?? null,
-    hold_color: input.hold_color ?? null,
-    redemption_at: input.redemption_at ?? null,
-  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import type { Endpoint } from '../ledger/settlement.ts';
 import { AppError } from '../shared/errors.ts';
 
 export type Claim<Result> = { kind: 'new' } | { kind: 'replay'; result: Result };
+
+/** What a key is scoped to besides its user: the billed endpoints, and logging a climb. */
+export type IdempotentOperation = Endpoint | 'climbs';
+
+export interface IdempotencyScope {
+  userId: string;
+  endpoint: IdempotentOperation;
+  key: string;
+  requestId: string;
+  fingerprint: string;
+}
 
 /** A key is remembered this long (SPEC: same user, 24 h). */
 const WINDOW = `interval '24 hours'`;
@@ -24,56 +35,27 @@ export const fingerprintOf = (request: unknown): string =>
   createHash('sha256').update(JSON.stringify(request)).digest('hex');
 
 /**
- * Stored results of LLM requests by (user, endpoint, key). `claim` is atomic: of N concurrent
+ * Stored results of requests by (user, endpoint, key). `claim` is atomic: of N concurrent
  * requests with one key, one runs and the others get a replay or a 409.
  */
 export class IdempotencyStore {
   constructor(private readonly db: Db) {}
 
-  async claim<Result>(
+  claim<Result>(
     userId: string,
-    endpoint: Endpoint,
+    endpoint: IdempotentOperation,
     key: string,
     requestId: string,
     fingerprint: string,
   ): Promise<Claim<Result>> {
-    const inserted = await this.db.query(
-      `insert into idempotency_keys (user_id, endpoint, key, request_id, fingerprint) values ($1, $2, $3, $4, $5)
-       on conflict (user_id, endpoint, key) do update
-         set request_id = excluded.request_id, fingerprint = excluded.fingerprint, result = null, created_at = now()
-         where idempotency_keys.created_at < now() - ${WINDOW}
-       returning request_id`,
-      [userId, endpoint, key, requestId, fingerprint],
-    );
-    if (inserted.length > 0) return { kind: 'new' };
-    const [existing] = await this.db.query<{ result: Result | null; fingerprint: string }>(
-      'select result, fingerprint from idempotency_keys where user_id = $1 and endpoint = $2 and key = $3',
-      [userId, endpoint, key],
-    );
-    if (!existing) return this.claim(userId, endpoint, key, requestId, fingerprint); // released meanwhile
-    if (existing.fingerprint !== fingerprint) {
-      throw new AppError(
-        'idempotency_conflict',
-        'This Idempotency-Key was already used for a different request.',
-      );
-    }
-    if (existing.result === null) {
-      throw new AppError(
-        'idempotency_conflict',
-        'A request with this Idempotency-Key is still running; retry when it ends.',
-      );
-    }
-    return { kind: 'replay', result: existing.result };
+    return claimIn<Result>(this.db, { userId, endpoint, key, requestId, fingerprint });
   }
 
   /**
    * Runs `work` once per key: a repeat gets the stored result without running it again.
    * A failed run forgets the key so the client can retry.
    */
-  async once<Result>(
-    scope: { userId: string; endpoint: Endpoint; key: string; requestId: string; fingerprint: string },
-    work: () => Promise<Result>,
-  ): Promise<Result> {
+  async once<Result>(scope: IdempotencyScope, work: () => Promise<Result>): Promise<Result> {
     const { userId, endpoint, key } = scope;
     const claim = await this.claim<Result>(userId, endpoint, key, scope.requestId, scope.fingerprint);
     if (claim.kind === 'replay') return claim.result;
@@ -87,18 +69,81 @@ export class IdempotencyStore {
     }
   }
 
-  async complete(userId: string, endpoint: Endpoint, key: string, result: unknown): Promise<void> {
-    await this.db.query(
-      'update idempotency_keys set result = $4::jsonb where user_id = $1 and endpoint = $2 and key = $3',
-      [userId, endpoint, key, JSON.stringify(result)],
-    );
+  async complete(userId: string, endpoint: IdempotentOperation, key: string, result: unknown): Promise<void> {
+    await completeIn(this.db, userId, endpoint, key, result);
+  }
+
+  /**
+   * Runs `work` once per key inside one transaction with the claim and the stored result: a
+   * failed `work` leaves no trace, and a concurrent request with the same key waits for this
+   * one and then gets its result (never a 409 for a request still running).
+   */
+  onceInTransaction<Result>(
+    scope: IdempotencyScope,
+    work: (tx: Queryable) => Promise<Result>,
+  ): Promise<{ result: Result; replayed: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const claim = await claimIn<Result>(tx, scope);
+      if (claim.kind === 'replay') return { result: claim.result, replayed: true };
+      const result = await work(tx);
+      await completeIn(tx, scope.userId, scope.endpoint, scope.key, result);
+      return { result, replayed: false };
+    });
   }
 
   /** Forgets a key whose request failed, so the client can retry it. */
-  async release(userId: string, endpoint: Endpoint, key: string): Promise<void> {
+  async release(userId: string, endpoint: IdempotentOperation, key: string): Promise<void> {
     await this.db.query(
       'delete from idempotency_keys where user_id = $1 and endpoint = $2 and key = $3 and result is null',
       [userId, endpoint, key],
     );
   }
+}
+
+/**
+ * Claims a key atomically: of N concurrent claims, one is `new` and the others wait on its row,
+ * then replay its result or get a 409.
+ */
+async function claimIn<Result>(db: Queryable, scope: IdempotencyScope): Promise<Claim<Result>> {
+  const { userId, endpoint, key, requestId, fingerprint } = scope;
+  const inserted = await db.query(
+    `insert into idempotency_keys (user_id, endpoint, key, request_id, fingerprint) values ($1, $2, $3, $4, $5)
+     on conflict (user_id, endpoint, key) do update
+       set request_id = excluded.request_id, fingerprint = excluded.fingerprint, result = null, created_at = now()
+       where idempotency_keys.created_at < now() - ${WINDOW}
+     returning request_id`,
+    [userId, endpoint, key, requestId, fingerprint],
+  );
+  if (inserted.length > 0) return { kind: 'new' };
+  const [existing] = await db.query<{ result: Result | null; fingerprint: string }>(
+    'select result, fingerprint from idempotency_keys where user_id = $1 and endpoint = $2 and key = $3',
+    [userId, endpoint, key],
+  );
+  if (!existing) return claimIn(db, scope); // released meanwhile
+  if (existing.fingerprint !== fingerprint) {
+    throw new AppError(
+      'idempotency_conflict',
+      'This Idempotency-Key was already used for a different request.',
+    );
+  }
+  if (existing.result === null) {
+    throw new AppError(
+      'idempotency_conflict',
+      'A request with this Idempotency-Key is still running; retry when it ends.',
+    );
+  }
+  return { kind: 'replay', result: existing.result };
+}
+
+async function completeIn(
+  db: Queryable,
+  userId: string,
+  endpoint: IdempotentOperation,
+  key: string,
+  result: unknown,
+): Promise<void> {
+  await db.query(
+    'update idempotency_keys set result = $4::jsonb where user_id = $1 and endpoint = $2 and key = $3',
+    [userId, endpoint, key, JSON.stringify(result)],
+  );
 }

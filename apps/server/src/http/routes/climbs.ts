@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import type { ClimbsRepo } from '../../climbs/climbs-repo.ts';
 import type { ClimbsService } from '../../climbs/climbs-service.ts';
 import { gradeVocabulary } from '../../climbs/grades.ts';
+import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
 
@@ -32,7 +33,8 @@ export function climbsRoutes(deps: { climbs: ClimbsService; climbsRepo: ClimbsRe
 
   app.post('/climbs', async (c) => {
     const input = await readBody(c, newClimbSchema);
-    return c.json(await deps.climbs.create(c.var.user.id, input), 201);
+    const key = checkIdempotencyKey(c.req.header('idempotency-key'));
+    return c.json(await deps.climbs.create(c.var.user.id, input, key), 201);
   });
 
   app.get('/climbs', async (c) => {
