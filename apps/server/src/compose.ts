@@ -6,6 +6,7 @@ import { IdempotentChat } from './chat/idempotent-chat.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
 import { ClimbsRepo } from './climbs/climbs-repo.ts';
 import { ClimbsService } from './climbs/climbs-service.ts';
+import { LogbookTransfer } from './climbs/logbook-transfer.ts';
 import { ClimberContext } from './coach/climber-context.ts';
 import { RecommendationService } from './coach/recommendation-service.ts';
 import { RecommendationsRepo } from './coach/recommendations-repo.ts';
@@ -98,6 +99,7 @@ export function composeApp(
     profiles,
     climbs: new ClimbsService(climbsRepo, idempotency),
     climbsRepo,
+    transfer: new LogbookTransfer(climbsRepo),
     context,
     recommendations,
     messages,

@@ -155,6 +155,7 @@ export const API_ROUTES = [
     auth: true,
     body: { contentType: 'text/csv' },
     success: ok(importReportSchema),
+    errors: [413],
   },
   {
     id: 'getClimb',

@@ -7,6 +7,7 @@ import type { IdempotentChat } from '../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
 import type { ClimbsRepo } from '../climbs/climbs-repo.ts';
 import type { ClimbsService } from '../climbs/climbs-service.ts';
+import { IMPORT_MAX_BYTES, type LogbookTransfer } from '../climbs/logbook-transfer.ts';
 import type { ClimberContext } from '../coach/climber-context.ts';
 import type { RecommendationService } from '../coach/recommendation-service.ts';
 import type { Config } from '../config/env.ts';
@@ -38,6 +39,7 @@ export interface AppDeps {
   profiles: ProfilesRepo;
   climbs: ClimbsService;
   climbsRepo: ClimbsRepo;
+  transfer: LogbookTransfer;
   context: ClimberContext;
   recommendations: RecommendationService;
   messages: MessagesRepo;
@@ -51,6 +53,8 @@ export interface AppDeps {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** A logbook import may be larger (`IMPORT_MAX_BYTES`). */
+const IMPORT_PATH = '/v1/climbs/import';
 
 /** Network errors and Postgres' connection-class (08) and shutdown (57P) codes. */
 function isDatabaseUnavailable(error: Error): boolean {
@@ -87,14 +91,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }),
     );
   }
-  app.use(
-    '/v1/*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
+      // The rest of the body is never read: the connection cannot carry another request.
       onError: (c) =>
-        c.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
-    }),
-  );
+        c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413, {
+          connection: 'close',
+        }),
+    });
+  const anyBody = limitBody(MAX_BODY_BYTES);
+  const importBody = limitBody(IMPORT_MAX_BYTES);
+  // The path may sit under a prefix (the Edge Function serves the app under /crux).
+  app.use('/v1/*', (c, next) => (c.req.path.endsWith(IMPORT_PATH) ? importBody(c, next) : anyBody(c, next)));
 
   app.route(
     '/',

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
+import { describeIssues, issueText } from '../shared/zod-issues.ts';
 
 /** Parses and validates a JSON body: 400 `invalid_json` or `validation_failed`, never a 500. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
@@ -33,11 +34,7 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
 function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.join('.'),
-    message:
-      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
-  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  const issues = describeIssues(result.error);
+  const summary = issues.map(issueText).join('; ');
   throw new AppError('validation_failed', summary, {}, issues);
 }

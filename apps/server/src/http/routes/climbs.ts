@@ -1,6 +1,7 @@
 import {
   CLIMB_TYPES,
   climbPatchSchema,
+  exportQuerySchema,
   FAILURE_REASONS,
   GRADE_SCALES,
   listClimbsQuerySchema,
@@ -12,11 +13,17 @@ import { Hono } from 'hono';
 import type { ClimbsRepo } from '../../climbs/climbs-repo.ts';
 import type { ClimbsService } from '../../climbs/climbs-service.ts';
 import { gradeVocabulary } from '../../climbs/grades.ts';
+import type { LogbookTransfer } from '../../climbs/logbook-transfer.ts';
 import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
 
-export function climbsRoutes(deps: { climbs: ClimbsService; climbsRepo: ClimbsRepo }) {
+export function climbsRoutes(deps: {
+  climbs: ClimbsService;
+  climbsRepo: ClimbsRepo;
+  transfer: LogbookTransfer;
+}) {
   const app = new Hono<AppEnv>();
 
   app.get('/vocabulary', (c) =>
@@ -42,6 +49,26 @@ export function climbsRoutes(deps: { climbs: ClimbsService; climbsRepo: ClimbsRe
     const climbs = await deps.climbsRepo.list(c.var.user.id, query);
     const next = climbs.length === query.limit ? climbs.at(-1)?.created_at : undefined;
     return c.json({ climbs, ...(next ? { next_before: next } : {}) });
+  });
+
+  // Before `/climbs/:id`, which would take `export` and `import` for ids.
+  app.get('/climbs/export', async (c) => {
+    const { format } = readQuery(c, exportQuerySchema);
+    c.header('content-disposition', `attachment; filename="crux-logbook.${format}"`);
+    if (format === 'json') return c.json(await deps.transfer.exportJson(c.var.user.id));
+    return c.body(await deps.transfer.exportCsv(c.var.user.id), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+    });
+  });
+
+  app.post('/climbs/import', async (c) => {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'text/csv')
+      throw new AppError(
+        'validation_failed',
+        'Send the CSV itself as the body, with Content-Type: text/csv.',
+      );
+    return c.json(await deps.transfer.importCsv(c.var.user.id, await c.req.text()));
   });
 
   app.get('/climbs/:id', async (c) => c.json(await deps.climbs.get(c.var.user.id, c.req.param('id'))));
