@@ -1,4 +1,4 @@
-import { errorBodySchema, profileSchema } from '@crux/contracts';
+import { errorBodySchema, patternsSchema, profileSchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -150,6 +150,29 @@ describe('the climbing logbook', () => {
     const still = (await (await h.request(path, { token: owner.token })).json()) as { notes: string };
     expect(still.notes).toBe(aClimb.notes);
     expect((await h.request('/v1/climbs/not-a-uuid', { token: owner.token })).status).toBe(404);
+  });
+
+  it('serves the patterns with the grade pyramid and the redemption rate, per the contract', async () => {
+    const { token: own } = await h.signup();
+    const log = (change: Record<string, unknown>) =>
+      h.request('/v1/climbs', { method: 'POST', token: own, json: { ...aClimb, ...change } });
+    const failed = (await (await log({})).json()) as { id: string };
+    await log({ grade_value: '7a', outcome: 'Sent', failure_reasons: [] });
+    await log({ grade_value: '6B+', outcome: 'Sent', failure_reasons: [] });
+    await log({});
+    await h.request(`/v1/climbs/${failed.id}`, {
+      method: 'PATCH',
+      token: own,
+      json: { outcome: 'Sent', redemption_at: '2026-11-20T10:00:00Z' },
+    });
+    const response = await h.request('/v1/coach/patterns', { token: own });
+    expect(response.status).toBe(200);
+    const patterns = patternsSchema.parse(await response.json());
+    expect(patterns.grade_pyramid).toEqual([
+      { grade_scale: 'font', grade_value: '7A', rank: 6, sends: 1 },
+      { grade_scale: 'font', grade_value: '6B+', rank: 3.5, sends: 2 },
+    ]);
+    expect(patterns.redemption_rate).toEqual({ failed: 2, redeemed: 1, rate: 0.5 });
   });
 
   it('serves the vocabulary', async () => {
