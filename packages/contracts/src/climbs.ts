@@ -83,6 +83,11 @@ export const climbListSchema = z
   })
   .meta({ id: 'ClimbList' });
 
+/** `GET /v1/climbs/export?format=json`: every climb, newest first. */
+export const logbookExportSchema = z
+  .strictObject({ climbs: z.array(climbSchema) })
+  .meta({ id: 'LogbookExport' });
+
 export const exportQuerySchema = z.strictObject({ format: z.enum(['csv', 'json']).default('json') });
 
 /** `POST /v1/climbs/import` answers what went in and, row by row, what was refused and why. */
@@ -116,5 +121,6 @@ export type ClimbPatchInput = z.input<typeof climbPatchSchema>;
 export type ListClimbsQuery = z.input<typeof listClimbsQuerySchema>;
 export type Climb = z.output<typeof climbSchema>;
 export type ClimbList = z.output<typeof climbListSchema>;
+export type LogbookExport = z.output<typeof logbookExportSchema>;
 export type ImportReport = z.output<typeof importReportSchema>;
 export type Vocabulary = z.output<typeof vocabularySchema>;

@@ -28,7 +28,10 @@ function successContent(route: RouteContract) {
     case 'event-stream':
       return { 'text/event-stream': { schema: body.event } };
     case 'text':
-      return { [body.contentType]: { schema: z.string() } };
+      return {
+        [body.contentType]: { schema: z.string() },
+        ...(body.json ? { 'application/json': { schema: body.json } } : {}),
+      };
     case 'empty':
       return undefined;
   }

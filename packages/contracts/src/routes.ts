@@ -8,6 +8,7 @@ import {
   exportQuerySchema,
   importReportSchema,
   listClimbsQuerySchema,
+  logbookExportSchema,
   newClimbSchema,
   vocabularySchema,
 } from './climbs.ts';
@@ -34,7 +35,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type ResponseBody =
   | { kind: 'json'; schema: z.ZodType }
   | { kind: 'event-stream'; event: z.ZodType }
-  | { kind: 'text'; contentType: string }
+  /** Text of a content type; `json`, when set, is the same content as JSON (e.g. a `format=json` download). */
+  | { kind: 'text'; contentType: string; json?: z.ZodType }
   | { kind: 'empty' };
 
 /** One operation of the HTTP API: everything the server, the SDK and the OpenAPI document need to agree on. */
@@ -141,10 +143,10 @@ export const API_ROUTES = [
     method: 'get',
     path: '/v1/climbs/export',
     tag: 'climbs',
-    summary: 'The whole logbook as CSV or JSON',
+    summary: 'The whole logbook, newest first, as CSV (`format=csv`) or JSON (`format=json`, the default)',
     auth: true,
     query: exportQuerySchema,
-    success: { status: 200, body: { kind: 'text', contentType: 'text/csv' } },
+    success: { status: 200, body: { kind: 'text', contentType: 'text/csv', json: logbookExportSchema } },
   },
   {
     id: 'importClimbs',

@@ -1,8 +1,8 @@
-import { type ImportReport, newClimbSchema } from '@crux/contracts';
+import { type ImportReport, type LogbookExport, newClimbSchema } from '@crux/contracts';
 import { AppError } from '../shared/errors.ts';
 import { describeIssues, issueText } from '../shared/zod-issues.ts';
 import { toClimbValues } from './climb-values.ts';
-import type { Climb, ClimbsRepo, ClimbValues } from './climbs-repo.ts';
+import type { ClimbsRepo, ClimbValues } from './climbs-repo.ts';
 import { climbsToCsv, parseClimbsCsv } from './logbook-csv.ts';
 
 /** The most climbs one import takes (the request body is capped at `IMPORT_MAX_BYTES` too). */
@@ -14,7 +14,7 @@ export class LogbookTransfer {
   constructor(private readonly repo: ClimbsRepo) {}
 
   /** Every climb, newest first. */
-  async exportJson(userId: string): Promise<{ climbs: Climb[] }> {
+  async exportJson(userId: string): Promise<LogbookExport> {
     return { climbs: await this.repo.all(userId) };
   }
 

@@ -32,9 +32,10 @@ const pointer = (part: string) => part.replaceAll('~', '~0').replaceAll('/', '~1
 function validatorFor(template: string, method: string, status: number): ValidateFunction | undefined {
   const key = `${method} ${template} ${status}`;
   if (!validators.has(key)) {
-    const operation = (document.paths?.[template] as Record<string, { responses?: Record<string, unknown> }>)[
-      method.toLowerCase()
-    ];
+    const item = document.paths?.[template] as
+      | Record<string, { responses?: Record<string, unknown> }>
+      | undefined;
+    const operation = item?.[method.toLowerCase()];
     const response = operation?.responses?.[String(status)] as
       | { content?: Record<string, { schema?: unknown }> }
       | undefined;
