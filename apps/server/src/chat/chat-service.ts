@@ -129,10 +129,6 @@ export class ChatService {
       await limits.giveBack(userId, 'chat');
       throw toClientError(error);
     }
-    // Not awaited: the first token need not wait for this write; the settlement waits for it.
-    const attached = stream.generationId
-      ? ledger.attachGeneration(attempt.rowId, stream.generationId).catch(() => {})
-      : Promise.resolve();
 
     let controller!: ReadableStreamDefaultController<ChatEvent>;
     const events = new ReadableStream<ChatEvent>({
@@ -142,20 +138,26 @@ export class ChatService {
       cancel: () => abort.abort(),
     });
     const output = new EventOutput(controller);
-    this.deps.background.run(this.pump({ attempt, attached, stream, abort, startedAt, output, hooks }));
+    const turn = { attempt, attached: Promise.resolve(), stream, abort, startedAt, output, hooks };
+    this.deps.background.run(this.pump(turn));
     return { requestId, events, abort: () => abort.abort() };
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
   private async pump(turn: Turn): Promise<void> {
     try {
-      const read = await collectStream(turn.stream, turn.startedAt, (content) =>
-        turn.output.send({ type: 'delta', content }),
-      );
+      const read = await collectStream(turn.stream, turn.startedAt, {
+        onText: (content) => turn.output.send({ type: 'delta', content }),
+        // Not awaited: the first token need not wait for this write; the settlement waits for it.
+        onGeneration: (id) => {
+          turn.attached = this.deps.ledger.attachGeneration(turn.attempt.rowId, id).catch(() => {});
+        },
+      });
       await turn.attached;
       const known = {
         servedModel: read.servedModel,
-        generationId: turn.stream.generationId,
+        generationId: read.generationId,
+        finishReason: read.finishReason,
         latencyMs: Math.round(performance.now() - turn.startedAt),
         ttftMs: read.ttftMs,
       };
@@ -169,22 +171,27 @@ export class ChatService {
   /** The answer is complete: settle, store it, then tell the client what it cost. */
   private async finishAnswered(turn: Turn, read: CollectedStream, known: Partial<Settlement>): Promise<void> {
     const { attempt } = turn;
-    const billing = await this.billing(read.usage, turn.stream.generationId);
-    const settled = await this.deps.ledger.settle(attempt, {
-      status: 'ok',
-      ...known,
-      ...(billing ?? { costSource: 'none' }),
-    });
+    const billing = await this.billing(read.usage, read.generationId);
+    // Never "ok" without a cost: an unknown cost stays pending until the reconciler finds it.
+    const settled = billing
+      ? await this.deps.ledger.settle(attempt, {
+          status: 'ok',
+          ...known,
+          ...billing,
+          finishReason: read.finishReason ?? billing.finishReason,
+        })
+      : await this.deps.ledger.annotate(attempt, known).then(() => ({ costUsd: undefined }));
     await bestEffort('store the answer', () =>
       this.deps.messages.add(attempt.userId, 'assistant', read.text, attempt.requestId),
     );
     const usageEvent: UsageEvent = {
       type: 'usage',
-      prompt_tokens: billing?.promptTokens ?? null,
-      completion_tokens: billing?.completionTokens ?? null,
-      total_tokens: billing?.totalTokens ?? null,
+      prompt_tokens: billing?.promptTokens ?? read.usage?.promptTokens ?? null,
+      completion_tokens: billing?.completionTokens ?? read.usage?.completionTokens ?? null,
+      total_tokens: billing?.totalTokens ?? read.usage?.totalTokens ?? null,
       cost_usd: settled.costUsd ?? null,
       model: read.servedModel ?? attempt.model,
+      finish_reason: read.finishReason ?? billing?.finishReason ?? null,
     };
     await bestEffort('store the idempotent result', () =>
       turn.hooks.completed({ content: read.text, usage: usageEvent }),
@@ -203,10 +210,14 @@ export class ChatService {
     await bestEffort('release the idempotency key', () => turn.hooks.failed());
     if (read.failure && !aborted) turn.output.send({ type: 'error', error: clientFacing(read.failure) });
     turn.output.close();
-    const billing = await this.billing(read.usage, turn.stream.generationId);
-    if (!billing && turn.stream.generationId) {
+    const billing = await this.billing(read.usage, read.generationId);
+    if (!billing && read.generationId) {
       // Not reported yet: leave the row pending for the reconciler, with what we know.
-      await this.deps.ledger.annotate(turn.attempt, { ...known, errorCode });
+      await this.deps.ledger.annotate(turn.attempt, {
+        ...known,
+        errorCode,
+        finishReason: aborted ? 'cancelled' : known.finishReason,
+      });
       return;
     }
     await this.deps.ledger.settle(turn.attempt, {
@@ -214,6 +225,7 @@ export class ChatService {
       ...known,
       errorCode,
       ...(billing ?? { costSource: 'none' }),
+      finishReason: aborted ? 'cancelled' : (read.finishReason ?? billing?.finishReason),
     });
   }
 

@@ -163,32 +163,39 @@ export class RecommendationService {
       await ledger.settleRefusal(row, upstreamErrorCode(error), Math.round(performance.now() - startedAt));
       return { refusal: error };
     }
-    if (stream.generationId) await ledger.attachGeneration(row.rowId, stream.generationId);
-    const read = await collectStream(stream, startedAt);
+    let attached = Promise.resolve();
+    const read = await collectStream(stream, startedAt, {
+      onGeneration: (id) => {
+        attached = ledger.attachGeneration(row.rowId, id).catch(() => {});
+      },
+    });
+    await attached;
     const latencyMs = Math.round(performance.now() - startedAt);
-    const billing = await resolveBilling(client, read.usage, stream.generationId, {
+    const billing = await resolveBilling(client, read.usage, read.generationId, {
       maxWaitMs: this.deps.generationWaitMs,
       signal: this.deps.background.signal,
     });
     const parsed = read.failure ? undefined : parseRecommendation(read.text);
     const errorCode = read.failure?.code ?? (parsed?.ok === false ? parsed.errorCode : undefined);
-    if (!billing && stream.generationId) {
+    if (!billing) {
       // The cost is not reported yet: the reconciler settles the row from /generation later.
       await ledger.annotate(row, {
         latencyMs,
         ttftMs: read.ttftMs,
         errorCode,
         servedModel: read.servedModel,
+        finishReason: read.finishReason,
       });
     } else {
       await ledger.settle(row, {
         status: read.failure ? 'error' : parsed?.ok ? 'ok' : 'invalid_output',
         servedModel: read.servedModel,
-        generationId: stream.generationId,
+        generationId: read.generationId,
         latencyMs,
         ttftMs: read.ttftMs,
         errorCode,
-        ...(billing ?? { costSource: 'none' }),
+        ...billing,
+        finishReason: read.finishReason ?? billing.finishReason,
       });
     }
     tally.billedAttempts++;

@@ -78,11 +78,12 @@ export class Ledger {
    */
   async annotate(
     attempt: Attempt,
-    note: Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel'>,
+    note: Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel' | 'finishReason'>,
   ): Promise<void> {
     await this.db
       .query(
-        `update api_usage set latency_ms = $2, ttft_ms = $3, error_code = $4, served_model = coalesce($5, served_model)
+        `update api_usage set latency_ms = $2, ttft_ms = $3, error_code = $4, served_model = coalesce($5, served_model),
+           finish_reason = coalesce($6, finish_reason)
          where id = $1 and status = 'pending'`,
         [
           attempt.rowId,
@@ -90,6 +91,7 @@ export class Ledger {
           note.ttftMs ?? null,
           note.errorCode ?? null,
           note.servedModel ?? null,
+          note.finishReason ?? null,
         ],
       )
       .catch(() => {}); // best effort: the reconciler settles the row either way
@@ -108,7 +110,7 @@ export class Ledger {
          prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
          cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
          ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
-         settled_at = now()
+         finish_reason = coalesce($15, finish_reason), settled_at = now()
        where id = $1 and status = 'pending'`,
       [
         rowId,
@@ -125,6 +127,7 @@ export class Ledger {
         s.latencyMs ?? null,
         s.ttftMs ?? null,
         s.errorCode ?? null,
+        s.finishReason ?? null,
       ],
     );
   }

@@ -20,11 +20,14 @@ export interface Settlement {
   latencyMs?: number | undefined;
   ttftMs?: number | undefined;
   errorCode?: string | undefined;
+  /** `stop`, `length`, `content_filter`, `error`, `cancelled`: a truncated answer stays visible. */
+  finishReason?: string | undefined;
 }
 
 /** What an attempt cost and used, as billed. */
 export type Billing = Pick<
   Settlement,
+  | 'finishReason'
   | 'costSource'
   | 'costUsd'
   | 'promptTokens'
@@ -52,6 +55,7 @@ export function billingFromGeneration(stats: GenerationStats): Billing {
   return {
     costSource: 'generation',
     costUsd: stats.totalCost,
+    finishReason: stats.finishReason,
     promptTokens: stats.promptTokens,
     completionTokens: stats.completionTokens,
     totalTokens: sumTokens(stats.promptTokens, stats.completionTokens),

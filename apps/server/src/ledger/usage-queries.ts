@@ -22,6 +22,7 @@ export interface UsageRecord {
   latency_ms: number | null;
   ttft_ms: number | null;
   error_code: string | null;
+  finish_reason: string | null;
   created_at: string;
   settled_at: string | null;
 }
@@ -90,7 +91,7 @@ export class UsageQueries {
     const rows = await this.db.query<UsageRecord & { cursor_at: string }>(
       `select id, request_id, endpoint, model, served_model, generation_id, status, prompt_tokens,
               completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_usd::text as cost_usd,
-              cost_source, latency_ms, ttft_ms, error_code, ${iso('created_at')} as created_at,
+              cost_source, latency_ms, ttft_ms, error_code, finish_reason, ${iso('created_at')} as created_at,
               ${iso('settled_at')} as settled_at,
               to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
        from api_usage where ${where.join(' and ')} order by created_at desc, id desc limit $2`,

@@ -1,37 +1,69 @@
-import type { ChatStream, Usage } from './types.ts';
+import type { ChatStream, FinishReason, StreamPart, Usage } from './types.ts';
 
 /** Everything one streamed completion delivered. */
 export interface CollectedStream {
+  /** Every piece of text, whatever else its chunk carried. */
   text: string;
   usage: Usage | undefined;
   servedModel: string | undefined;
+  /** From the `X-Generation-Id` header or, failing that, the chunks' `id`. */
+  generationId: string | undefined;
+  finishReason: FinishReason | undefined;
   /** An error chunk or a cut stream; undefined when the stream ended with [DONE]. */
   failure: { code: string; message: string } | undefined;
   /** From `startedAt` to the first text. */
   ttftMs: number | undefined;
 }
 
+export interface CollectHandlers {
+  onText?: (text: string) => void;
+  /** The generation id, once, as soon as it is known. */
+  onGeneration?: (id: string) => void;
+}
+
 /** Reads a stream to its end, handing each piece of text to `onText` as it arrives. */
 export async function collectStream(
   stream: ChatStream,
   startedAt: number,
-  onText: (text: string) => void = () => {},
+  handlers: CollectHandlers = {},
 ): Promise<CollectedStream> {
   const read: CollectedStream = {
     text: '',
     usage: undefined,
     servedModel: undefined,
+    generationId: stream.generationId,
+    finishReason: undefined,
     failure: undefined,
     ttftMs: undefined,
   };
-  for await (const part of stream.parts) {
-    if (part.type === 'text-delta') {
+  if (read.generationId) handlers.onGeneration?.(read.generationId);
+  for await (const part of stream.parts) apply(read, part, startedAt, handlers);
+  return read;
+}
+
+function apply(read: CollectedStream, part: StreamPart, startedAt: number, handlers: CollectHandlers): void {
+  switch (part.type) {
+    case 'text-delta':
       read.ttftMs ??= Math.round(performance.now() - startedAt);
       read.text += part.text;
-      onText(part.text);
-    } else if (part.type === 'usage') read.usage = part.usage;
-    else if (part.type === 'served-model') read.servedModel = part.model;
-    else read.failure = { code: part.code, message: part.message };
+      handlers.onText?.(part.text);
+      return;
+    case 'usage':
+      read.usage = part.usage;
+      return;
+    case 'served-model':
+      read.servedModel = part.model;
+      return;
+    case 'generation':
+      if (read.generationId) return;
+      read.generationId = part.id;
+      handlers.onGeneration?.(part.id);
+      return;
+    case 'finish':
+      read.finishReason = part.reason;
+      return;
+    case 'error':
+      read.failure = { code: part.code, message: part.message };
+      read.finishReason ??= 'error';
   }
-  return read;
 }

@@ -67,10 +67,11 @@ export class OpenRouterClient {
       if (!chunk.success)
         throw new UpstreamError('unexpected', 'The upstream answer was not a chat completion');
       return {
-        generationId: chunk.data.id ?? response.headers.get('x-generation-id') ?? undefined,
-        servedModel: chunk.data.model,
+        generationId: response.headers.get('x-generation-id') ?? chunk.data.id ?? undefined,
+        servedModel: chunk.data.model ?? undefined,
         content: chunk.data.choices?.[0]?.message?.content ?? '',
         usage: chunk.data.usage ? toUsage(chunk.data.usage) : undefined,
+        finishReason: chunk.data.choices?.[0]?.finish_reason ?? undefined,
       };
     } catch (error) {
       throw toUpstreamError(error, timer);

@@ -25,11 +25,17 @@ export interface Usage {
   cost: string | undefined;
 }
 
+/** Why a completion ended, as OpenRouter normalises it (`stop`, `length`, `content_filter`, `error`, `cancelled`, …). */
+export type FinishReason = string;
+
 /** One part of a streamed completion, as a tagged union: errors are parts, not throws. */
 export type StreamPart =
   | { type: 'text-delta'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'served-model'; model: string }
+  /** The generation id, as soon as a chunk names it (every chunk carries it). */
+  | { type: 'generation'; id: string }
+  | { type: 'finish'; reason: FinishReason }
   /** A failure after streaming began: an upstream error chunk, or a stream cut before `[DONE]`. */
   | { type: 'error'; code: string; message: string };
 
@@ -43,11 +49,13 @@ export interface Completion {
   servedModel: string | undefined;
   content: string;
   usage: Usage | undefined;
+  finishReason: FinishReason | undefined;
 }
 
 /** Stats from `GET /generation`, the source of truth when a stream never delivered usage. */
 export interface GenerationStats {
   id: string;
+  /** Exact decimal text. */
   totalCost: string;
   model: string | undefined;
   promptTokens: number | undefined;
@@ -55,11 +63,15 @@ export interface GenerationStats {
   reasoningTokens: number | undefined;
   cachedTokens: number | undefined;
   cancelled: boolean;
+  finishReason: FinishReason | undefined;
 }
 
 export interface CatalogModel {
   id: string;
   name: string;
   contextLength: number | undefined;
+  /** USD per unit as decimal strings; only the string (or numeric) prices the catalog carried. */
   pricing: Record<string, string>;
+  /** The top provider's cap on completion tokens, when the catalog says. */
+  maxCompletionTokens: number | undefined;
 }

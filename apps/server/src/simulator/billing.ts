@@ -16,6 +16,8 @@ export interface BilledGeneration {
   createdAt: number;
   /** Before this time `/generation` answers 404. */
   availableAt: number;
+  /** `/generation` writes `total_cost` in exponent form (a wire shape of the real service). */
+  exponentCost?: boolean;
 }
 
 export const estimateTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
@@ -30,7 +32,11 @@ export function priceOf(
     const value = new Big(model?.pricing[key] ?? '0');
     return value.lt(0) ? new Big(0) : value;
   };
-  return price('prompt').times(promptTokens).plus(price('completion').times(completionTokens)).toFixed();
+  return price('prompt')
+    .times(promptTokens)
+    .plus(price('completion').times(completionTokens))
+    .plus(price('request'))
+    .toFixed();
 }
 
 export class BillingLog {

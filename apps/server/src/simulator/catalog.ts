@@ -26,6 +26,7 @@ function model(
     name: `${name} [Crux simulator]`,
     contextLength,
     pricing: { prompt, completion, request: '0', image: '0' },
+    maxCompletionTokens: 65_536,
   };
 }
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Big from 'big.js';
 import { type BilledGeneration, type BillingLog, estimateTokens } from './billing.ts';
 import type { Scenario } from './scenario.ts';
+import { errorFields, usageOf } from './wire-shapes.ts';
 
 const KEEP_ALIVE = ': OPENROUTER PROCESSING\n\n';
 
@@ -62,6 +63,7 @@ export async function streamCompletion(
   const chunks: string[] = [];
   for (let i = 0; i < pieces.length; i += 3) chunks.push(pieces.slice(i, i + 3).join(''));
   const keepAlives = scenario.keepAlives ?? 1;
+  const finishReason = record.finishReason;
   let sentTokens = 0;
   let clientGone = false;
   res.once('close', () => {
@@ -76,15 +78,13 @@ export async function streamCompletion(
   await processing(res, scenario.processingMs ?? 0, keepAlives > 0);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id: record.id, provider: 'Crux Simulator', model: record.model, object: 'chat.completion.chunk', created: Math.floor(record.createdAt / 1000), choices, ...extra })}\n\n`;
+  const withUsage = !scenario.omitUsage;
 
   for (const [index, text] of chunks.entries()) {
     if (scenario.failAfterChunks === index) {
       run.finish(sentTokens, 'error', true);
-      res.end(
-        chunk([{ index: 0, delta: { content: '' }, finish_reason: 'error' }], {
-          error: { code: 502, message: 'Simulated provider failure mid-stream' },
-        }),
-      );
+      const { choices, error } = errorFields(scenario);
+      res.end(chunk(choices, { error }));
       return;
     }
     if (scenario.cutAfterChunks === index) {
@@ -98,31 +98,24 @@ export async function streamCompletion(
     if (scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
     if (clientGone) {
       // Like most providers, the generation runs to its end and is billed in full.
-      run.finish(record.completionTokens, 'stop', true);
+      run.finish(record.completionTokens, finishReason, true);
       record.cancelled = true;
       return;
     }
     sentTokens += estimateTokens(text);
     const last = index === chunks.length - 1;
-    res.write(
-      chunk([{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: last ? 'stop' : null }]),
-    );
+    const choice = {
+      index: 0,
+      delta: { role: 'assistant', content: text },
+      finish_reason: last ? finishReason : null,
+    };
+    if (last) run.finish(record.completionTokens, finishReason, false);
+    // One real shape: the last text, the finish reason and the usage in a single chunk.
+    const usage = last && withUsage && scenario.usageInFinalChunk ? { usage: usageOf(record, scenario) } : {};
+    res.write(chunk([choice], usage));
     if (!last && keepAlives > 0 && index % 4 === 3) res.write(KEEP_ALIVE);
   }
-  run.finish(record.completionTokens, 'stop', false);
-  if (!scenario.omitUsage) res.write(chunk([], { usage: usageOf(record) }));
+  run.finish(record.completionTokens, finishReason, false);
+  if (withUsage && !scenario.usageInFinalChunk) res.write(chunk([], { usage: usageOf(record, scenario) }));
   res.end('data: [DONE]\n\n');
-}
-
-export function usageOf(record: BilledGeneration) {
-  return {
-    prompt_tokens: record.promptTokens,
-    completion_tokens: record.completionTokens,
-    total_tokens: record.promptTokens + record.completionTokens,
-    cost: JSON.rawJSON(record.totalCost),
-    is_byok: false,
-    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
-    cost_details: { upstream_inference_cost: null },
-  };
 }

@@ -34,6 +34,25 @@ export const scenarioSchema = z.strictObject({
   generationDelayMs: z.number().int().nonnegative().optional(),
   /** For JSON requests: a valid coach answer, text that is not JSON, or JSON that breaks the schema. */
   output: z.enum(['valid', 'invalid_json', 'schema_invalid']).optional(),
+
+  // Wire shapes seen from the real service (see ../shared/OPENROUTER.md); combine freely.
+  /** The last text, the finish reason and the usage arrive in one chunk (instead of a `choices: []` usage chunk). */
+  usageInFinalChunk: z.boolean().optional(),
+  /** The usage object has no `cost`, `is_byok` or `cost_details`: the cost is only in `/generation`. */
+  omitCost: z.boolean().optional(),
+  /** Every usage detail is `null` (`cached_tokens`, `reasoning_tokens`, `cost_details` values). */
+  nullDetails: z.boolean().optional(),
+  /** Costs written as JSON numbers in exponent form (`1.5e-7`). */
+  exponentCost: z.boolean().optional(),
+  /** The mid-stream error chunk: a choice with `finish_reason: "error"`, or `choices: []` with `error.metadata`. */
+  errorShape: z.enum(['choice', 'no_choices']).optional(),
+  /** The mid-stream error's `code`: a number (default 502) or a string. */
+  errorCode: z.union([z.number().int(), z.string()]).optional(),
+  /** The finish reason of a completed answer (`length` is also set when `max_tokens` cuts it). */
+  finishReason: z.enum(['stop', 'length', 'content_filter']).optional(),
 });
+
+/** Request header carrying one scenario as JSON, for clients that cannot reach `/__scenarios`. */
+export const SCENARIO_HEADER = 'x-crux-simulator-scenario';
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -84,4 +84,83 @@ describe('the OpenRouter simulator over HTTP', () => {
     expect(usage.cost).toBe(expected.toFixed());
     expect(usage.promptTokens).toBe(100);
   });
+
+  it('accepts every OpenAI-style body: parts, null content, tools, stream_options, extra fields', async () => {
+    const response = await post('/chat/completions', {
+      model: 'openai/gpt-4o-mini',
+      stream: false,
+      stream_options: { include_usage: true },
+      usage: { include: true },
+      temperature: 0.2,
+      top_p: 1,
+      seed: 7,
+      tools: [{ type: 'function', function: { name: 'grade', parameters: { type: 'object' } } }],
+      messages: [
+        { role: 'system', content: 'You are a coach.' },
+        { role: 'developer', content: [{ type: 'text', text: 'Be brief.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look:' },
+            { type: 'image_url', image_url: { url: 'data:' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'grade', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: '6B+' },
+        { role: 'user', content: 'What next?', name: 'climber' },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]!.message.content).toContain('What next?');
+  });
+
+  it('cuts an answer at max_tokens and says so with finish_reason "length"', async () => {
+    const completion = await client.complete({
+      model: 'google/gemini-2.5-pro',
+      messages: [{ role: 'user', content: 'hi' }],
+      maxTokens: 5,
+    });
+    expect(completion.usage?.completionTokens).toBe(5);
+    expect(completion.finishReason).toBe('length');
+    expect(completion.content).toHaveLength(20);
+  });
+
+  it('takes a scenario from a request header, leaving the queue alone', async () => {
+    simulator.enqueue({ cost: '0.5' });
+    const response = await fetch(`${base}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-crux-simulator-scenario': JSON.stringify({ cost: '0.00000015', exponentCost: true }),
+      },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(await response.text()).toContain('"cost":1.5e-7');
+    const next = await client.complete({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(next.usage?.cost).toBe('0.5');
+    const bad = await fetch(`${base}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-crux-simulator-scenario': '{"cost":' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('serves a catalog with the odd fields of the real one, which the client still reads', async () => {
+    const raw = (await (await fetch(`${base}/models`)).json()) as { data: Array<Record<string, unknown>> };
+    expect(raw.data[0]).toMatchObject({ per_request_limits: null, pricing: { discount: 0 } });
+    const models = await client.listModels();
+    expect(models.find((m) => m.id === 'google/gemini-2.5-pro')).toMatchObject({
+      pricing: { prompt: '0.00000125', completion: '0.00001' },
+      maxCompletionTokens: 65_536,
+    });
+  });
 });

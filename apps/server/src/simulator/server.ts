@@ -5,10 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { BillingLog, estimateTokens, priceOf } from './billing.ts';
 import { AUTO_ROUTED_TO, findModel, SIMULATED_MODELS } from './catalog.ts';
-import { GenerationRun, streamCompletion, usageOf } from './generation.ts';
+import { GenerationRun, streamCompletion } from './generation.ts';
 import { readJson, sendError, sendJson } from './http.ts';
 import { chatReply, jsonContent } from './replies.ts';
-import { type Scenario, scenarioSchema } from './scenario.ts';
+import { type ChatBody, lastUserMessage, maxTokensOf, promptText, requestSchema } from './request.ts';
+import { SCENARIO_HEADER, type Scenario, scenarioSchema } from './scenario.ts';
+import { costJson, usageOf } from './wire-shapes.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -18,15 +20,6 @@ export interface SimulatorOptions {
   /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
 }
-
-const requestSchema = z.looseObject({
-  model: z.string(),
-  messages: z.array(z.looseObject({ role: z.string(), content: z.string() })).min(1),
-  stream: z.boolean().optional(),
-  response_format: z.looseObject({ type: z.string() }).optional(),
-});
-
-type ChatBody = z.output<typeof requestSchema>;
 
 /**
  * An OpenRouter-compatible server for development, demos and tests (the "Crux simulator").
@@ -130,7 +123,10 @@ export class OpenRouterSimulator {
           id: generation.id,
           model: generation.model,
           provider_name: 'Crux Simulator',
-          total_cost: JSON.rawJSON(generation.totalCost),
+          upstream_id: `sim-upstream-${generation.id.slice(8)}`,
+          total_cost: costJson(generation.totalCost, generation.exponentCost),
+          cache_discount: null,
+          is_byok: false,
           tokens_prompt: generation.promptTokens,
           tokens_completion: generation.completionTokens,
           native_tokens_prompt: generation.promptTokens,
@@ -140,6 +136,8 @@ export class OpenRouterSimulator {
           cancelled: generation.cancelled,
           streamed: generation.streamed,
           finish_reason: generation.finishReason,
+          native_finish_reason: generation.finishReason,
+          usage: costJson(generation.totalCost, generation.exponentCost),
           latency: 0,
           generation_time: 0,
           created_at: new Date(generation.createdAt).toISOString(),
@@ -155,7 +153,10 @@ export class OpenRouterSimulator {
     this.received.push(body);
     const catalogModel = findModel(body.model);
     if (!catalogModel) return sendError(res, 400, `${body.model} is not a valid model ID`);
-    const scenario: Scenario = { ...this.options.defaults, ...this.queue.shift() };
+    const fromHeader = scenarioFromHeader(req.headers[SCENARIO_HEADER]);
+    if (fromHeader === 'invalid')
+      return sendError(res, 400, `Bad ${SCENARIO_HEADER} header (Crux simulator)`);
+    const scenario: Scenario = { ...this.options.defaults, ...(fromHeader ?? this.queue.shift()) };
     if (scenario.latencyMs) await sleep(scenario.latencyMs);
     if (scenario.status) {
       const headers: Record<string, string> =
@@ -168,12 +169,8 @@ export class OpenRouterSimulator {
       );
     }
     const servedModel = body.model === 'openrouter/auto' ? AUTO_ROUTED_TO : body.model;
-    const wantsJson =
-      body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
-    const content =
-      scenario.content ??
-      (wantsJson ? jsonContent(scenario.output ?? 'valid') : chatReply(lastUserMessage(body.messages)));
-    const promptTokens = estimateTokens(body.messages.map((m) => m.content).join('\n'));
+    const { content, finishReason } = answerFor(body, scenario);
+    const promptTokens = estimateTokens(promptText(body));
     const generation = new GenerationRun(this.billing, scenario, {
       id: `gen-sim-${randomUUID()}`,
       model: servedModel,
@@ -183,13 +180,14 @@ export class OpenRouterSimulator {
       completionTokens: estimateTokens(content),
       totalCost: scenario.cost ?? priceOf(findModel(servedModel), promptTokens, estimateTokens(content)),
       cancelled: false,
-      finishReason: 'stop',
+      finishReason,
       createdAt: Date.now(),
       availableAt: Number.POSITIVE_INFINITY,
+      exponentCost: scenario.exponentCost ?? false,
     });
     if (body.stream) return streamCompletion(res, generation, content, scenario);
-    generation.finish(generation.record.completionTokens, 'stop', false);
-    const usage = scenario.omitUsage ? undefined : usageOf(generation.record);
+    generation.finish(generation.record.completionTokens, finishReason, false);
+    const usage = scenario.omitUsage ? undefined : usageOf(generation.record, scenario);
     res.writeHead(200, { 'content-type': 'application/json', 'x-generation-id': generation.record.id });
     res.end(
       JSON.stringify({
@@ -198,24 +196,61 @@ export class OpenRouterSimulator {
         model: servedModel,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
-        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
         ...(usage ? { usage } : {}),
       }),
     );
   }
 }
 
+/** The reply text, cut at `max_tokens` (then `finish_reason: "length"`) like a real model. */
+function answerFor(body: ChatBody, scenario: Scenario): { content: string; finishReason: string } {
+  const wantsJson =
+    body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
+  const content =
+    scenario.content ??
+    (wantsJson ? jsonContent(scenario.output ?? 'valid') : chatReply(lastUserMessage(body)));
+  const maxTokens = maxTokensOf(body);
+  if (maxTokens !== undefined && estimateTokens(content) > maxTokens)
+    return { content: content.slice(0, maxTokens * 4), finishReason: 'length' };
+  return { content, finishReason: scenario.finishReason ?? 'stop' };
+}
+
+function scenarioFromHeader(value: string | string[] | undefined): Scenario | 'invalid' | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed = scenarioSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** A catalog entry as OpenRouter writes one: strings, numbers, nulls and objects mixed. */
 function toWireModel(model: (typeof SIMULATED_MODELS)[number]) {
   return {
     id: model.id,
+    canonical_slug: model.id,
+    hugging_face_id: null,
     name: model.name,
+    created: 1_750_000_000,
+    description: 'A model served by the Crux simulator (no real model, no cost).',
     context_length: model.contextLength,
-    pricing: model.pricing,
-    top_provider: { max_completion_tokens: 16_384 },
-    supported_parameters: ['max_tokens', 'temperature', 'response_format', 'stream'],
+    architecture: {
+      modality: 'text->text',
+      input_modalities: ['text'],
+      output_modalities: ['text'],
+      tokenizer: 'Other',
+      instruct_type: null,
+    },
+    pricing: { ...model.pricing, input_cache_read: '0', discount: 0 },
+    top_provider: {
+      context_length: model.contextLength,
+      max_completion_tokens: model.maxCompletionTokens ?? null,
+      is_moderated: false,
+    },
+    per_request_limits: null,
+    supported_parameters: ['max_tokens', 'temperature', 'response_format', 'stream', 'tools', 'user'],
+    default_parameters: { temperature: null, top_p: null, frequency_penalty: null },
   };
-}
-
-function lastUserMessage(messages: ChatBody['messages']): string {
-  return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parseJsonExact } from './exact-json.ts';
+import { toCatalog, toGenerationStats } from './wire.ts';
+
+describe('the models catalog, read leniently', () => {
+  const catalog = parseJsonExact(`{"data":[
+    {"id":"google/gemini-2.5-flash","name":"Google: Gemini 2.5 Flash","context_length":1048576,
+     "hugging_face_id":null,"per_request_limits":null,
+     "architecture":{"modality":"text+image->text","instruct_type":null},
+     "pricing":{"prompt":"0.0000003","completion":"0.0000025","request":"0","image":"0.001238",
+                "input_cache_read":"0.000000075","discount":0,"web_search":null},
+     "top_provider":{"context_length":1048576,"max_completion_tokens":65535,"is_moderated":false},
+     "default_parameters":{"temperature":null}},
+    {"id":"odd/model","pricing":"not an object","context_length":"long"},
+    {"name":"no id at all"}
+  ]}`);
+
+  it('keeps every model whose id it can read, and the prices that are amounts', () => {
+    const models = toCatalog(catalog)!;
+    expect(models.map((m) => m.id)).toEqual(['google/gemini-2.5-flash', 'odd/model']);
+    expect(models[0]).toEqual({
+      id: 'google/gemini-2.5-flash',
+      name: 'Google: Gemini 2.5 Flash',
+      contextLength: 1_048_576,
+      maxCompletionTokens: 65_535,
+      pricing: {
+        prompt: '0.0000003',
+        completion: '0.0000025',
+        request: '0',
+        image: '0.001238',
+        input_cache_read: '0.000000075',
+        discount: '0',
+      },
+    });
+    expect(models[1]).toMatchObject({ pricing: {}, contextLength: undefined });
+  });
+
+  it('answers undefined only when there is no list at all', () => {
+    expect(toCatalog({ models: [] })).toBeUndefined();
+  });
+});
+
+describe('generation stats', () => {
+  it('reads the stats among extra fields, with an exponent-form cost kept exact', () => {
+    const stats = toGenerationStats(
+      parseJsonExact(`{"data":{"id":"gen-1","upstream_id":"chatcmpl-1","total_cost":1.5e-7,"cache_discount":null,
+        "is_byok":false,"model":"x/y","tokens_prompt":10,"tokens_completion":null,"native_tokens_reasoning":null,
+        "native_tokens_cached":0,"cancelled":null,"finish_reason":"length","native_finish_reason":"MAX_TOKENS",
+        "usage":1.5e-7,"streamed":true,"provider_name":"Google"}}`),
+    );
+    expect(stats).toEqual({
+      id: 'gen-1',
+      totalCost: '0.00000015',
+      model: 'x/y',
+      promptTokens: 10,
+      completionTokens: undefined,
+      reasoningTokens: undefined,
+      cachedTokens: 0,
+      cancelled: false,
+      finishReason: 'length',
+    });
+  });
+
+  it('treats stats without a cost as not ready yet', () => {
+    expect(toGenerationStats({ data: { id: 'gen-1', total_cost: null } })).toBeUndefined();
+  });
+});
