@@ -17,10 +17,12 @@ import type { AppEnv } from './http/app-env.ts';
 import { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { DailyLimits } from './ledger/limits.ts';
+import { MeteredCalls } from './ledger/metered-call.ts';
 import { Reconciler } from './ledger/reconcile.ts';
 import { SettlementSpool } from './ledger/spool.ts';
 import { UsageQueries } from './ledger/usage-queries.ts';
 import type { OpenRouterClient } from './llm/openrouter-client.ts';
+import { isFreeModel } from './llm/pricing.ts';
 import type { CatalogModel } from './llm/types.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { BackgroundTasks } from './shared/background.ts';
@@ -69,26 +71,30 @@ export function composeApp(
   const climbsRepo = new ClimbsRepo(db);
   const idempotency = new IdempotencyStore(db);
   const context = new ClimberContext(climbsRepo, profiles);
-  const chat = new ChatService({
-    config,
+  const metered = new MeteredCalls({
     client,
     ledger,
+    background,
+    model: config.openRouter.model,
+    pseudonymKey: config.jwtSecret,
+    freeModel: isFreeModel(options.catalog),
+    generationWaitMs: options.generationWaitMs,
+  });
+  const chat = new ChatService({
+    config,
+    metered,
     limits,
     messages,
     background,
     climber: (userId) => context.forChat(userId),
-    generationWaitMs: options.generationWaitMs,
   });
   const recommendations = new RecommendationService({
     config,
-    client,
-    ledger,
+    metered,
     limits,
     context,
     recommendations: new RecommendationsRepo(db),
     idempotency,
-    background,
-    generationWaitMs: options.generationWaitMs,
   });
   const app = createApp({
     config,

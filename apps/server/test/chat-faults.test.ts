@@ -123,6 +123,22 @@ describe('chat faults: every billed cent still lands in the ledger', () => {
     },
   );
 
+  it('keeps a question refused before any token out of the next prompt; a retry with its key goes through', async () => {
+    const { token } = await h.signup();
+    h.simulator.enqueue({ status: 429 });
+    const refused = await h.chat(token, 'refused question', { 'idempotency-key': 'retry-me' });
+    expect(refused.status).toBe(429);
+    const retried = await h.chat(token, 'refused question', { 'idempotency-key': 'retry-me' });
+    expect(retried.events.at(-1)).toMatchObject({ type: 'usage' });
+    await h.chat(token, 'next question');
+    const sent = h.simulator.received.at(-1)!;
+    expect(sent.messages.slice(1).map((m) => m.content)).toEqual([
+      'refused question',
+      retried.text,
+      'next question',
+    ]);
+  });
+
   it('answers 502 JSON when the upstream cannot be reached at all', async () => {
     const { token } = await h.signup();
     h.simulator.enqueue({ latencyMs: 0, status: 502, message: 'provider down' });

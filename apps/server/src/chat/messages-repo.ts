@@ -35,6 +35,24 @@ export class MessagesRepo {
     return rows.reverse();
   }
 
+  /**
+   * The newest `limit` messages that belong in a prompt, oldest first: a question the upstream
+   * refused before any token is left out (the climber may ask it again).
+   */
+  async history(userId: string, limit: number): Promise<Array<Pick<StoredMessage, 'role' | 'content'>>> {
+    const rows = await this.db.query<Pick<StoredMessage, 'role' | 'content'>>(
+      `select role, content from chat_messages where user_id = $1 and status = 'sent'
+       order by created_at desc, id desc limit $2`,
+      [userId, limit],
+    );
+    return rows.reverse();
+  }
+
+  /** Marks a question whose upstream call was refused before any token. */
+  async markFailed(id: string): Promise<void> {
+    await this.db.query(`update chat_messages set status = 'failed' where id = $1`, [id]);
+  }
+
   async clear(userId: string): Promise<void> {
     await this.db.query('delete from chat_messages where user_id = $1', [userId]);
   }

@@ -2,17 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import type { Config } from '../config/env.ts';
 import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import { resolveBilling } from '../ledger/billing.ts';
-import type { Ledger } from '../ledger/ledger.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
-import { toClientError, upstreamErrorCode } from '../llm/client-facing-error.ts';
-import { collectStream } from '../llm/collect-stream.ts';
+import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
+import { toClientError } from '../llm/client-facing-error.ts';
 import { UpstreamError } from '../llm/errors.ts';
-import type { OpenRouterClient } from '../llm/openrouter-client.ts';
-import type { ChatMessage, ChatStream } from '../llm/types.ts';
-import type { BackgroundTasks } from '../shared/background.ts';
+import type { ChatMessage } from '../llm/types.ts';
 import { AppError } from '../shared/errors.ts';
-import { pseudonymFor } from '../shared/pseudonym.ts';
 import type { ClimberContext } from './climber-context.ts';
 import { parseRecommendation, type RecommendationContent } from './recommendation-schema.ts';
 import type { RecommendationsRepo, StoredRecommendation } from './recommendations-repo.ts';
@@ -36,15 +31,12 @@ export interface RecommendationResult {
 }
 
 export interface RecommendationServiceDeps {
-  config: Pick<Config, 'openRouter' | 'limits' | 'jwtSecret'>;
-  client: OpenRouterClient;
-  ledger: Ledger;
+  config: Pick<Config, 'openRouter' | 'limits'>;
+  metered: MeteredCalls;
   limits: DailyLimits;
   context: ClimberContext;
   recommendations: RecommendationsRepo;
   idempotency: IdempotencyStore;
-  background: BackgroundTasks;
-  generationWaitMs?: number | undefined;
 }
 
 /** Tallies what every attempt used; money is summed exactly. */
@@ -122,6 +114,8 @@ export class RecommendationService {
       if (outcome.refusal && !(outcome.refusal instanceof UpstreamError && outcome.refusal.retryable)) break;
     }
     if (tally.billedAttempts === 0) await limits.giveBack(userId, 'recommendations');
+    // Refused by a money limit before any call: say so, rather than serve an old plan.
+    if (lastRefusal instanceof AppError && tally.attempts === 0) throw lastRefusal;
     const previous = await this.deps.recommendations.latest(userId);
     if (previous) {
       return {
@@ -131,78 +125,48 @@ export class RecommendationService {
         warning: `The coach could not write a valid plan this time (${tally.attempts} attempt(s)); this is your previous plan.`,
       };
     }
-    if (lastRefusal && tally.billedAttempts === 0) throw toClientError(lastRefusal);
+    if (lastRefusal && tally.billedAttempts === 0)
+      throw lastRefusal instanceof AppError ? lastRefusal : toClientError(lastRefusal);
     throw new AppError(
       'coach_unavailable',
       `The coach could not write a valid plan after ${tally.attempts} attempt(s); try again later.`,
     );
   }
 
-  /** One upstream call, settled in the ledger whatever happens. */
+  /** One metered upstream call, settled in the ledger whatever happens. */
   private async attempt(
     userId: string,
     requestId: string,
     messages: ChatMessage[],
     tally: UsageTally,
   ): Promise<{ content?: RecommendationContent; refusal?: unknown }> {
-    const { client, ledger, config } = this.deps;
-    const model = config.openRouter.model;
-    const row = await ledger.open({ requestId, userId, endpoint: 'recommendations', model });
-    tally.attempts++;
-    const startedAt = performance.now();
-    let stream: ChatStream;
+    let call: MeteredCall;
     try {
       // Streamed, so the generation id is on the ledger row before the answer: a crash can still be reconciled.
-      stream = await client.streamChat({
-        model,
+      call = await this.deps.metered.open({
+        requestId,
+        userId,
+        endpoint: 'recommendations',
         messages,
         responseFormat: 'json_object',
-        user: pseudonymFor(userId, config.jwtSecret),
       });
     } catch (error) {
-      await ledger.settleRefusal(row, upstreamErrorCode(error), Math.round(performance.now() - startedAt));
+      if (error instanceof UpstreamError) tally.attempts++; // refused upstream: an error row with no cost
       return { refusal: error };
     }
-    let attached = Promise.resolve();
-    const read = await collectStream(stream, startedAt, {
-      onGeneration: (id) => {
-        attached = ledger.attachGeneration(row.rowId, id).catch(() => {});
-      },
-    });
-    await attached;
-    const latencyMs = Math.round(performance.now() - startedAt);
-    const billing = await resolveBilling(client, read.usage, read.generationId, {
-      maxWaitMs: this.deps.generationWaitMs,
-      signal: this.deps.background.signal,
-    });
+    tally.attempts++;
+    const read = await call.read();
     const parsed = read.failure ? undefined : parseRecommendation(read.text);
-    const errorCode = read.failure?.code ?? (parsed?.ok === false ? parsed.errorCode : undefined);
-    if (!billing) {
-      // The cost is not reported yet: the reconciler settles the row from /generation later.
-      await ledger.annotate(row, {
-        latencyMs,
-        ttftMs: read.ttftMs,
-        errorCode,
-        servedModel: read.servedModel,
-        finishReason: read.finishReason,
-      });
-    } else {
-      await ledger.settle(row, {
-        status: read.failure ? 'error' : parsed?.ok ? 'ok' : 'invalid_output',
-        servedModel: read.servedModel,
-        generationId: read.generationId,
-        latencyMs,
-        ttftMs: read.ttftMs,
-        errorCode,
-        ...billing,
-        finishReason: read.finishReason ?? billing.finishReason,
-      });
-    }
+    const result = await call.settle(
+      read,
+      parsed?.ok === false ? { status: 'invalid_output', errorCode: parsed.errorCode } : { status: 'ok' },
+    );
+    const billing = result.billing;
     tally.billedAttempts++;
     tally.prompt += billing?.promptTokens ?? 0;
     tally.completion += billing?.completionTokens ?? 0;
     tally.total += billing?.totalTokens ?? 0;
-    if (billing?.costUsd) tally.cost = tally.cost.plus(billing.costUsd);
+    if (result.costUsd) tally.cost = tally.cost.plus(result.costUsd);
     if (read.failure) return { refusal: new UpstreamError('bad_gateway', read.failure.message) };
     return parsed?.ok ? { content: parsed.content } : {};
   }

@@ -1,0 +1,157 @@
+import { upstreamErrorCode } from '../llm/client-facing-error.ts';
+import { type CollectedStream, collectStream } from '../llm/collect-stream.ts';
+import type { OpenRouterClient } from '../llm/openrouter-client.ts';
+import type { ChatMessage, ChatStream } from '../llm/types.ts';
+import type { BackgroundTasks } from '../shared/background.ts';
+import { pseudonymFor } from '../shared/pseudonym.ts';
+import { resolveBilling } from './billing.ts';
+import type { Attempt, Ledger } from './ledger.ts';
+import { CLIENT_DISCONNECTED } from './reconcile.ts';
+import type { Billing, Endpoint, FinalStatus, Settlement } from './settlement.ts';
+
+export interface MeteredCallsDeps {
+  client: OpenRouterClient;
+  ledger: Ledger;
+  background: BackgroundTasks;
+  /** The configured model (`OPENROUTER_MODEL`). */
+  model: string;
+  /** Keys the opaque `user` pseudonym sent upstream. */
+  pseudonymKey: string;
+  /** Completion token cap sent as `max_tokens`. */
+  maxTokens?: number | undefined;
+  /** Every catalog price of the model is 0: a cost nobody reports is 0. */
+  freeModel?: boolean | undefined;
+  /** How long to poll `/generation` for a cost the stream did not carry. */
+  generationWaitMs?: number | undefined;
+}
+
+export interface CallRequest {
+  requestId: string;
+  userId: string;
+  endpoint: Endpoint;
+  messages: ChatMessage[];
+  responseFormat?: 'json_object';
+}
+
+/** How the caller judged an answer that arrived whole. */
+export type Verdict = { status: 'ok' } | { status: 'invalid_output'; errorCode: string };
+
+/** One settled (or still pending) attempt. */
+export interface CallResult {
+  status: FinalStatus;
+  /** What was billed, when known: undefined leaves the row pending for the reconciler. */
+  billing: Billing | undefined;
+  /** The exact cost as stored or spooled; undefined while unknown. */
+  costUsd: string | undefined;
+  finishReason: string | undefined;
+}
+
+/**
+ * The metered call: the one path from a prompt to a billed ledger row. `open` writes the
+ * `pending` row, then calls the upstream (refusals are settled here and rethrown); the
+ * returned call streams, attaches the generation id the moment it is known, and settles
+ * with the billed cost whatever happens (answer, mid-stream error, cut, client abort).
+ */
+export class MeteredCalls {
+  constructor(private readonly deps: MeteredCallsDeps) {}
+
+  /** Throws the UpstreamError of a call refused before any token (its row settled as `error`). */
+  async open(request: CallRequest): Promise<MeteredCall> {
+    const { client, ledger, model } = this.deps;
+    const attempt = await ledger.open({
+      requestId: request.requestId,
+      userId: request.userId,
+      endpoint: request.endpoint,
+      model,
+    });
+    const abort = new AbortController();
+    const startedAt = performance.now();
+    try {
+      const stream = await client.streamChat({
+        model,
+        messages: request.messages,
+        user: pseudonymFor(request.userId, this.deps.pseudonymKey),
+        signal: abort.signal,
+        ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+        ...(this.deps.maxTokens ? { maxTokens: this.deps.maxTokens } : {}),
+      });
+      return new MeteredCall(this.deps, attempt, stream, abort, startedAt);
+    } catch (error) {
+      const latencyMs = Math.round(performance.now() - startedAt);
+      await ledger.settleRefusal(attempt, upstreamErrorCode(error), latencyMs);
+      throw error;
+    }
+  }
+}
+
+/** An upstream call in flight, with its pending ledger row. */
+export class MeteredCall {
+  private attached: Promise<void> = Promise.resolve();
+  private latencyMs: number | undefined;
+
+  constructor(
+    private readonly deps: MeteredCallsDeps,
+    readonly attempt: Attempt,
+    private readonly stream: ChatStream,
+    private readonly controller: AbortController,
+    private readonly startedAt: number,
+  ) {}
+
+  /** The client went away: stop the upstream; the cost is still settled. */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Reads the stream to its end, handing on each piece of text. */
+  async read(onText?: (text: string) => void): Promise<CollectedStream> {
+    const read = await collectStream(this.stream, this.startedAt, {
+      ...(onText ? { onText } : {}),
+      // Not awaited: the first token need not wait for this write; the settlement waits for it.
+      onGeneration: (id) => {
+        this.attached = this.deps.ledger.attachGeneration(this.attempt.rowId, id).catch(() => {});
+      },
+    });
+    this.latencyMs = Math.round(performance.now() - this.startedAt);
+    return read;
+  }
+
+  /**
+   * Settles the row: the cost from the usage object, else from `/generation` (with backoff).
+   * A cost still unknown leaves the row `pending` with what is known, for the reconciler:
+   * never "ok" without a cost.
+   */
+  async settle(read: CollectedStream, verdict: Verdict = { status: 'ok' }): Promise<CallResult> {
+    await this.attached;
+    const { ledger } = this.deps;
+    const aborted = this.aborted;
+    const status: FinalStatus = aborted ? 'aborted' : read.failure ? 'error' : verdict.status;
+    const known: Settlement = {
+      status,
+      costSource: 'none',
+      servedModel: read.servedModel,
+      generationId: read.generationId,
+      latencyMs: this.latencyMs,
+      ttftMs: read.ttftMs,
+      errorCode: aborted
+        ? CLIENT_DISCONNECTED
+        : (read.failure?.code ?? (verdict.status === 'invalid_output' ? verdict.errorCode : undefined)),
+      finishReason: aborted ? 'cancelled' : read.finishReason,
+    };
+    const billing = await resolveBilling(this.deps.client, read.usage, read.generationId, {
+      maxWaitMs: this.deps.generationWaitMs,
+      signal: this.deps.background.signal,
+      free: this.deps.freeModel,
+    });
+    const finishReason = known.finishReason ?? billing?.finishReason;
+    if (!billing && (read.generationId || status === 'ok' || status === 'invalid_output')) {
+      await ledger.annotate(this.attempt, { ...known, finishReason });
+      return { status, billing, costUsd: undefined, finishReason };
+    }
+    const settled = await ledger.settle(this.attempt, { ...known, ...billing, finishReason });
+    return { status, billing, costUsd: settled.costUsd, finishReason };
+  }
+}
