@@ -15,6 +15,7 @@ import type { Db } from './db/types.ts';
 import { createApp } from './http/app.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { Budgets } from './ledger/budgets.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { DailyLimits } from './ledger/limits.ts';
 import { MeteredCalls } from './ledger/metered-call.ts';
@@ -22,7 +23,7 @@ import { Reconciler } from './ledger/reconcile.ts';
 import { SettlementSpool } from './ledger/spool.ts';
 import { UsageQueries } from './ledger/usage-queries.ts';
 import type { OpenRouterClient } from './llm/openrouter-client.ts';
-import { isFreeModel } from './llm/pricing.ts';
+import { isFreeModel, maxTokensFor } from './llm/pricing.ts';
 import type { CatalogModel } from './llm/types.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { BackgroundTasks } from './shared/background.ts';
@@ -59,8 +60,15 @@ export function composeApp(
 ): Composition {
   const metrics = new Metrics({ defaultMetrics: true });
   const background = new BackgroundTasks(options.keepAlive);
-  const ledger = new Ledger(db, new SettlementSpool(config.dataDir), (attempt, settlement) =>
-    metrics.settled(attempt.endpoint, attempt.model, settlement),
+  const budgets = new Budgets(db, {
+    dailyUsd: config.limits.dailyBudgetUsd,
+    globalDailyUsd: config.limits.globalDailyBudgetUsd,
+  });
+  const ledger = new Ledger(
+    db,
+    new SettlementSpool(config.dataDir),
+    (attempt, settlement) => metrics.settled(attempt.endpoint, attempt.model, settlement),
+    budgets,
   );
   const reconciler = new Reconciler(db, ledger, client);
   const limits = new DailyLimits(db);
@@ -77,6 +85,8 @@ export function composeApp(
     background,
     model: config.openRouter.model,
     pseudonymKey: config.jwtSecret,
+    catalog: options.catalog,
+    maxTokens: maxTokensFor(options.catalog, config.openRouter.maxTokens),
     freeModel: isFreeModel(options.catalog),
     generationWaitMs: options.generationWaitMs,
   });
@@ -111,6 +121,7 @@ export function composeApp(
     messages,
     chat: new IdempotentChat(chat, idempotency),
     limits,
+    budgets,
     usage: new UsageQueries(db),
     metrics,
     catalogEntry: () => options.catalog,

@@ -6,13 +6,18 @@ import { SettlementSpool } from '../src/ledger/spool.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
-/** The real database, except that every UPDATE fails as if the server were unreachable. */
+/** The real database, except that every UPDATE (alone or in a transaction) fails as if the server were unreachable. */
 function unreachableForUpdates(db: Db): Db {
+  const refuseUpdates =
+    (query: Db['query']): Db['query'] =>
+    (sql, params) =>
+      /^\s*update/i.test(sql) ? Promise.reject(new Error('connect ECONNREFUSED')) : query(sql, params);
   return {
     ...db,
     kind: db.kind,
-    query: (sql, params) =>
-      /^\s*update/i.test(sql) ? Promise.reject(new Error('connect ECONNREFUSED')) : db.query(sql, params),
+    query: refuseUpdates((sql, params) => db.query(sql, params)),
+    transaction: (work) =>
+      db.transaction((tx) => work({ ...tx, query: refuseUpdates((sql, params) => tx.query(sql, params)) })),
   };
 }
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'daily_limit_reached',
   'too_many_attempts',
   'budget_exceeded',
+  'model_price_unknown',
   'content_flagged',
   'upstream_rate_limited',
   'upstream_auth_failed',
@@ -50,6 +51,7 @@ export const ERROR_STATUS = {
   coach_unavailable: 502,
   upstream_out_of_credits: 503,
   upstream_unavailable: 503,
+  model_price_unknown: 503,
   service_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -38,10 +38,10 @@ export const usageLimitsSchema = z
       spent: usd,
       limit: usd.nullable(),
       resets_at: timestamp,
-      /** Worst-case cost held for calls in flight. */
-      reserved: usd.optional(),
-      /** What can still be spent today (`null` without a budget). */
-      left: usd.nullable().optional(),
+      /** Worst-case cost held for calls in flight (reserved before each upstream call). */
+      reserved: usd,
+      /** What new calls may still reserve today: limit − spent − reserved, never below 0 (`null` without a budget). */
+      left: usd.nullable(),
     }),
   })
   .meta({ id: 'UsageLimits' });

@@ -86,11 +86,11 @@ export class ChatService {
     const { config, limits, messages } = this.deps;
     // Independent reads and writes go together: on a Postgres server they overlap.
     const [verdict, history, climber] = await Promise.all([
-      limits.take(userId, 'chat', config.limits.dailyChat, config.limits.dailyBudgetUsd),
+      limits.take(userId, 'chat', config.limits.dailyChat),
       messages.history(userId, CHAT_HISTORY_SIZE - 1),
       this.deps.climber(userId),
     ]);
-    if (!verdict.allowed) throw limitError(verdict.reason, config.limits.dailyChat);
+    if (!verdict.allowed) throw limitError(config.limits.dailyChat);
     const messageId = await messages.add(userId, 'user', message, requestId); // stored before the call
     const prompt = buildChatPrompt({ history: [...history, { role: 'user', content: message }], ...climber });
     let call: MeteredCall;
@@ -157,11 +157,9 @@ export class ChatService {
   }
 }
 
-function limitError(reason: 'daily_limit' | 'budget', limit: number): AppError {
-  return reason === 'budget'
-    ? new AppError('budget_exceeded', "Today's coaching budget is spent; it resets at 00:00 UTC.")
-    : new AppError(
-        'daily_limit_reached',
-        `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
-      );
+function limitError(limit: number): AppError {
+  return new AppError(
+    'daily_limit_reached',
+    `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
+  );
 }

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { runDemo } from './demo.ts';
-import { runMigrate, runModelCheck, runReconcile, runUsage, runUserCreate } from './operator-commands.ts';
+import {
+  runMigrate,
+  runModelCheck,
+  runReconcile,
+  runUsage,
+  runUserBudget,
+  runUserCreate,
+} from './operator-commands.ts';
 import { runServe } from './serve.ts';
 import { runSimulate } from './simulate.ts';
 
@@ -14,6 +21,7 @@ Usage: crux <command> [options]
   simulate [--port 8788]     run the OpenRouter simulator (for development and demos)
   demo                       simulator + server on the embedded database + a demo user
   user create <email>        create a user; prints a password and an access token
+  user budget <email> <usd|default>  the user's own daily USD cap (default: DAILY_BUDGET_USD)
   usage [--by day|model|endpoint|user] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv]
   reconcile [--older-than SECONDS]   settle pending ledger rows now (default: older than 60 s)
   model check                validate OPENROUTER_MODEL against the catalog and print its pricing
@@ -59,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
         csv: values.csv ?? false,
       });
     case 'user':
+      if (sub === 'budget' && arg) return runUserBudget(loadConfig(), arg, positionals[3]);
       if (sub !== 'create' || !arg) break;
       return runUserCreate(loadConfig(), arg, values.password);
     case 'model':

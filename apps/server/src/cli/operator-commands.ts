@@ -6,6 +6,7 @@ import { checkModelAgainstCatalog } from '../config/startup-check.ts';
 import { openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Db } from '../db/types.ts';
+import { Budgets } from '../ledger/budgets.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { Reconciler } from '../ledger/reconcile.ts';
 import { SettlementSpool } from '../ledger/spool.ts';
@@ -99,6 +100,33 @@ export function runUserCreate(config: Config, email: string, password: string | 
     console.log(`Created ${user.email} (${user.id})`);
     if (!password) console.log(`Password: ${chosen}`);
     console.log(`Access token (7 days): ${token}`);
+    return 0;
+  });
+}
+
+/** `crux user budget <email> <usd|default>`: the user's own daily USD cap, or back to DAILY_BUDGET_USD. */
+export function runUserBudget(config: Config, email: string, amount: string | undefined): Promise<number> {
+  if (!amount || !(amount === 'default' || /^\d+(\.\d+)?$/.test(amount))) {
+    console.error(
+      'Usage: crux user budget <email> <usd|default>   e.g. crux user budget ana@example.com 0.50',
+    );
+    return Promise.resolve(1);
+  }
+  return withDb(config, async (db) => {
+    const user = await new UsersRepo(db).findByEmail(email);
+    if (!user) {
+      console.error(`No user with the e-mail ${email}.`);
+      return 1;
+    }
+    await new Budgets(db).setUserLimit(user.id, amount === 'default' ? null : amount);
+    const fallback = config.limits.dailyBudgetUsd
+      ? `DAILY_BUDGET_USD (${config.limits.dailyBudgetUsd} USD)`
+      : 'no cap';
+    console.log(
+      amount === 'default'
+        ? `${email}: daily budget back to ${fallback}.`
+        : `${email}: daily budget ${amount} USD per UTC day.`,
+    );
     return 0;
   });
 }

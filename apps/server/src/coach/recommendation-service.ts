@@ -82,19 +82,12 @@ export class RecommendationService {
 
   private async generateNow(userId: string, requestId: string): Promise<RecommendationResult> {
     const { config, limits } = this.deps;
-    const verdict = await limits.take(
-      userId,
-      'recommendations',
-      config.limits.dailyRecommendations,
-      config.limits.dailyBudgetUsd,
-    );
+    const verdict = await limits.take(userId, 'recommendations', config.limits.dailyRecommendations);
     if (!verdict.allowed) {
-      throw verdict.reason === 'budget'
-        ? new AppError('budget_exceeded', "Today's coaching budget is spent; it resets at 00:00 UTC.")
-        : new AppError(
-            'daily_limit_reached',
-            `You have used all ${config.limits.dailyRecommendations} recommendations for today; they reset at 00:00 UTC.`,
-          );
+      throw new AppError(
+        'daily_limit_reached',
+        `You have used all ${config.limits.dailyRecommendations} recommendations for today; they reset at 00:00 UTC.`,
+      );
     }
     const messages = await this.deps.context.coachPrompt(userId);
     const tally = new UsageTally();

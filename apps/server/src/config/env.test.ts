@@ -26,7 +26,12 @@ describe('parseConfig', () => {
       dataDir: './data',
       port: 8787,
       host: '127.0.0.1',
-      limits: { dailyChat: 10, dailyRecommendations: 2, dailyBudgetUsd: undefined },
+      limits: {
+        dailyChat: 10,
+        dailyRecommendations: 2,
+        dailyBudgetUsd: undefined,
+        globalDailyBudgetUsd: undefined,
+      },
       adminEmails: [],
     });
   });
@@ -37,8 +42,12 @@ describe('parseConfig', () => {
       PORT: '',
       ADMIN_EMAILS: ' Ops@Example.com, b@c.io ,',
       DAILY_BUDGET_USD: '1.50',
+      GLOBAL_DAILY_BUDGET_USD: '25',
+      OPENROUTER_MAX_TOKENS: '1024',
     });
     expect(config.port).toBe(8787);
+    expect(config.limits.globalDailyBudgetUsd).toBe('25');
+    expect(config.openRouter.maxTokens).toBe(1024);
     expect(config.adminEmails).toEqual(['ops@example.com', 'b@c.io']);
     expect(config.limits.dailyBudgetUsd).toBe('1.50');
   });

@@ -48,6 +48,15 @@ const envSchema = z.object({
   DAILY_BUDGET_USD: optional(
     z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 1.50' }),
   ),
+  GLOBAL_DAILY_BUDGET_USD: optional(
+    z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 25' }),
+  ),
+  OPENROUTER_MAX_TOKENS: optional(
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, { error: 'must be a whole number of 1 or more, e.g. 4096' })
+      .transform(Number),
+  ),
   CORS_ORIGINS: optional(z.string()).pipe(
     z
       .string()
@@ -72,13 +81,24 @@ const envSchema = z.object({
 });
 
 export interface Config {
-  openRouter: { apiKey: string | undefined; model: string; baseUrl: string };
+  openRouter: {
+    apiKey: string | undefined;
+    model: string;
+    baseUrl: string;
+    /** `max_tokens` for every call; undefined: 4096, or the catalog's smaller cap. */
+    maxTokens: number | undefined;
+  };
   databaseUrl: string | undefined;
   dataDir: string;
   port: number;
   host: string;
   jwtSecret: string;
-  limits: { dailyChat: number; dailyRecommendations: number; dailyBudgetUsd: string | undefined };
+  limits: {
+    dailyChat: number;
+    dailyRecommendations: number;
+    dailyBudgetUsd: string | undefined;
+    globalDailyBudgetUsd: string | undefined;
+  };
   adminEmails: string[];
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
@@ -133,6 +153,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       apiKey: env.OPENROUTER_API_KEY,
       model: env.OPENROUTER_MODEL,
       baseUrl: env.OPENROUTER_BASE_URL,
+      maxTokens: env.OPENROUTER_MAX_TOKENS,
     },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.CRUX_DATA_DIR,
@@ -143,6 +164,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       dailyChat: env.DAILY_CHAT_LIMIT,
       dailyRecommendations: env.DAILY_REC_LIMIT,
       dailyBudgetUsd: env.DAILY_BUDGET_USD,
+      globalDailyBudgetUsd: env.GLOBAL_DAILY_BUDGET_USD,
     },
     adminEmails: env.ADMIN_EMAILS,
     corsOrigins: env.CORS_ORIGINS,

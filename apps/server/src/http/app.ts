@@ -12,6 +12,7 @@ import type { ClimberContext } from '../coach/climber-context.ts';
 import type { RecommendationService } from '../coach/recommendation-service.ts';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/types.ts';
+import type { Budgets } from '../ledger/budgets.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
 import type { UsageQueries } from '../ledger/usage-queries.ts';
 import type { CatalogModel } from '../llm/types.ts';
@@ -45,6 +46,7 @@ export interface AppDeps {
   messages: MessagesRepo;
   chat: IdempotentChat;
   limits: DailyLimits;
+  budgets: Budgets;
   usage: UsageQueries;
   metrics: Metrics;
   catalogEntry: () => CatalogModel | undefined;

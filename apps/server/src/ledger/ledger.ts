@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.ts';
+import { Budgets } from './budgets.ts';
 import type { Endpoint, Settlement } from './settlement.ts';
 import type { SettlementSpool } from './spool.ts';
 
@@ -12,6 +13,11 @@ export interface OpenAttempt {
 
 export interface Attempt extends OpenAttempt {
   rowId: string;
+}
+
+export interface Reservation {
+  /** The call's worst-case cost, exact decimal text; undefined when the price is unknown. */
+  worstCaseUsd: string | undefined;
 }
 
 export type SettledListener = (attempt: Attempt, settlement: Settlement) => void;
@@ -33,16 +39,31 @@ export class Ledger {
     private readonly db: Db,
     private readonly spool: SettlementSpool,
     private readonly onSettled: SettledListener = () => {},
+    private readonly budgets: Budgets = new Budgets(db),
   ) {}
 
-  /** Writes the `pending` row; the upstream call may start once this resolves. */
-  async open(attempt: OpenAttempt): Promise<Attempt> {
+  /**
+   * Reserves the call's worst-case cost within the budgets and writes the `pending` row, in one
+   * transaction; the upstream call may start once this resolves. Throws AppError
+   * `budget_exceeded` (or `model_price_unknown`) when the reservation does not fit.
+   */
+  async open(attempt: OpenAttempt, reservation: Reservation = { worstCaseUsd: undefined }): Promise<Attempt> {
     const rowId = randomUUID();
-    await this.db.query(
-      `insert into api_usage (id, request_id, user_id, endpoint, model, status)
-       values ($1, $2, $3, $4, $5, 'pending')`,
-      [rowId, attempt.requestId, attempt.userId, attempt.endpoint, attempt.model],
-    );
+    await this.db.transaction(async (tx) => {
+      await this.budgets.reserve(tx, attempt.userId, reservation.worstCaseUsd);
+      await tx.query(
+        `insert into api_usage (id, request_id, user_id, endpoint, model, status, reserved_usd)
+         values ($1, $2, $3, $4, $5, 'pending', $6::numeric)`,
+        [
+          rowId,
+          attempt.requestId,
+          attempt.userId,
+          attempt.endpoint,
+          attempt.model,
+          reservation.worstCaseUsd ?? null,
+        ],
+      );
+    });
     return { ...attempt, rowId };
   }
 
@@ -102,33 +123,55 @@ export class Ledger {
     return this.spool.drain((entry) => this.write(entry.rowId, entry.settlement));
   }
 
-  /** The UPDATE itself: only a pending row changes, so a replay after success changes nothing. */
+  /**
+   * The settlement itself: only a pending row changes, so a replay after success changes
+   * nothing. In the same transaction the row's reservation leaves today's counters (of its
+   * user, then everyone) and its cost joins them.
+   */
   async write(rowId: string, s: Settlement): Promise<void> {
-    await this.db.query(
-      `update api_usage set
-         status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
-         prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
-         cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
-         ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
-         finish_reason = coalesce($15, finish_reason), settled_at = now()
-       where id = $1 and status = 'pending'`,
-      [
-        rowId,
-        s.status,
-        s.servedModel ?? null,
-        s.generationId ?? null,
-        s.promptTokens ?? null,
-        s.completionTokens ?? null,
-        s.totalTokens ?? null,
-        s.cachedTokens ?? null,
-        s.reasoningTokens ?? null,
-        s.costUsd ?? null,
-        s.costSource,
-        s.latencyMs ?? null,
-        s.ttftMs ?? null,
-        s.errorCode ?? null,
-        s.finishReason ?? null,
-      ],
-    );
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{
+        scope: string;
+        day: string;
+        reserved: string | null;
+        cost: string | null;
+      }>(
+        `update api_usage set
+           status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
+           prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
+           cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
+           ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
+           finish_reason = coalesce($15, finish_reason), settled_at = now()
+         where id = $1 and status = 'pending'
+         returning user_id::text as scope, to_char(created_at at time zone 'utc', 'YYYY-MM-DD') as day,
+           reserved_usd::text as reserved, cost_usd::text as cost`,
+        [
+          rowId,
+          s.status,
+          s.servedModel ?? null,
+          s.generationId ?? null,
+          s.promptTokens ?? null,
+          s.completionTokens ?? null,
+          s.totalTokens ?? null,
+          s.cachedTokens ?? null,
+          s.reasoningTokens ?? null,
+          s.costUsd ?? null,
+          s.costSource,
+          s.latencyMs ?? null,
+          s.ttftMs ?? null,
+          s.errorCode ?? null,
+          s.finishReason ?? null,
+        ],
+      );
+      if (!row) return;
+      for (const scope of [row.scope, 'global']) {
+        await tx.query(
+          `insert into spend_counters as c (scope, day, spent) values ($1, $2::date, coalesce($4::numeric, 0))
+           on conflict (scope, day) do update
+             set reserved = greatest(c.reserved - coalesce($3::numeric, 0), 0), spent = c.spent + coalesce($4::numeric, 0)`,
+          [scope, row.day, row.reserved, row.cost],
+        );
+      }
+    });
   }
 }

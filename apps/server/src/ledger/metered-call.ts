@@ -1,7 +1,8 @@
 import { upstreamErrorCode } from '../llm/client-facing-error.ts';
 import { type CollectedStream, collectStream } from '../llm/collect-stream.ts';
 import type { OpenRouterClient } from '../llm/openrouter-client.ts';
-import type { ChatMessage, ChatStream } from '../llm/types.ts';
+import { worstCaseCost } from '../llm/pricing.ts';
+import type { CatalogModel, ChatMessage, ChatStream } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
 import { pseudonymFor } from '../shared/pseudonym.ts';
 import { resolveBilling } from './billing.ts';
@@ -17,8 +18,10 @@ export interface MeteredCallsDeps {
   model: string;
   /** Keys the opaque `user` pseudonym sent upstream. */
   pseudonymKey: string;
-  /** Completion token cap sent as `max_tokens`. */
-  maxTokens?: number | undefined;
+  /** Completion token cap sent as `max_tokens`, and the output side of the worst case. */
+  maxTokens: number;
+  /** The model's catalog entry: its prices make each call's worst-case cost. */
+  catalog: CatalogModel | undefined;
   /** Every catalog price of the model is 0: a cost nobody reports is 0. */
   freeModel?: boolean | undefined;
   /** How long to poll `/generation` for a cost the stream did not carry. */
@@ -55,15 +58,17 @@ export interface CallResult {
 export class MeteredCalls {
   constructor(private readonly deps: MeteredCallsDeps) {}
 
-  /** Throws the UpstreamError of a call refused before any token (its row settled as `error`). */
+  /**
+   * Reserves the worst-case cost and opens the row (AppError `budget_exceeded` or
+   * `model_price_unknown` when it does not fit: no call, no row), then calls the upstream.
+   * Throws the UpstreamError of a call refused before any token (its row settled as `error`).
+   */
   async open(request: CallRequest): Promise<MeteredCall> {
-    const { client, ledger, model } = this.deps;
-    const attempt = await ledger.open({
-      requestId: request.requestId,
-      userId: request.userId,
-      endpoint: request.endpoint,
-      model,
-    });
+    const { client, ledger, model, maxTokens } = this.deps;
+    const attempt = await ledger.open(
+      { requestId: request.requestId, userId: request.userId, endpoint: request.endpoint, model },
+      { worstCaseUsd: worstCaseCost(this.deps.catalog, request.messages, maxTokens) },
+    );
     const abort = new AbortController();
     const startedAt = performance.now();
     try {
@@ -73,7 +78,7 @@ export class MeteredCalls {
         user: pseudonymFor(request.userId, this.deps.pseudonymKey),
         signal: abort.signal,
         ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
-        ...(this.deps.maxTokens ? { maxTokens: this.deps.maxTokens } : {}),
+        maxTokens,
       });
       return new MeteredCall(this.deps, attempt, stream, abort, startedAt);
     } catch (error) {

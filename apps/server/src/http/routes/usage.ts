@@ -1,6 +1,7 @@
 import { adminUsageQuerySchema, usageQuerySchema, usageRecordsQuerySchema } from '@crux/contracts';
 import { Hono } from 'hono';
 import type { Config } from '../../config/env.ts';
+import type { Budgets } from '../../ledger/budgets.ts';
 import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -11,6 +12,7 @@ import { readQuery } from '../body.ts';
 export function usageRoutes(deps: {
   config: Pick<Config, 'limits' | 'adminEmails'>;
   limits: DailyLimits;
+  budgets: Budgets;
   usage: UsageQueries;
   users: UsersRepo;
 }) {
@@ -30,13 +32,14 @@ export function usageRoutes(deps: {
 
   app.get('/usage/limits', async (c) => {
     const userId = c.var.user.id;
-    const [used, spent] = await Promise.all([deps.limits.used(userId), deps.limits.spentToday(userId)]);
+    const [used, budget] = await Promise.all([deps.limits.used(userId), deps.budgets.status(userId)]);
     const resetsAt = nextUtcMidnight().toISOString();
-    const { dailyChat, dailyRecommendations, dailyBudgetUsd } = deps.config.limits;
+    const { dailyChat, dailyRecommendations } = deps.config.limits;
     return c.json({
       chat: { used: used.chat, limit: dailyChat, resets_at: resetsAt },
       recommendations: { used: used.recommendations, limit: dailyRecommendations, resets_at: resetsAt },
-      budget_usd: { spent, limit: dailyBudgetUsd ?? null, resets_at: resetsAt },
+      // spent (settled), reserved (worst case of calls in flight), left for new calls
+      budget_usd: { ...budget, resets_at: resetsAt },
     });
   });
 
