@@ -61,7 +61,8 @@ describe('every wire shape, through chat and coach, billed to the last digit', (
     h.simulator.enqueue(scenario);
     const chat = await h.chat(token, 'Shape failure');
     expect(chat.done).toBe(true);
-    expect(chat.events.at(-1)).toMatchObject({ type: 'error', error: { code } });
+    // The client hears the contract's code; the ledger keeps the upstream's own.
+    expect(chat.events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_error' } });
     await h.settled();
     const [record] = await h.records(token);
     expect(record).toMatchObject({ status: 'error', error_code: code, cost_source: 'generation' });
