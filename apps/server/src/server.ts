@@ -13,6 +13,7 @@ import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
 import type { CatalogModel } from './llm/types.ts';
 import type { BackgroundTasks } from './shared/background.ts';
+import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts';
 
 export interface ServerOptions {
   /** How often pending rows are swept and the spool is drained. */
@@ -24,6 +25,8 @@ export interface ServerOptions {
   /** Skip the catalog lookup (the caller did it). */
   skipCatalogCheck?: boolean;
   log?: (line: string) => void;
+  /** The built web app served at `/` (default `apps/web/dist`); `false` serves the API alone. */
+  webDir?: string | false;
 }
 
 export interface CruxServer {
@@ -72,10 +75,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
   timer.unref();
 
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  const site = webDir === false ? undefined : staticSite(webDir);
+  const fetch: typeof app.fetch = (request, env, context) =>
+    site && isSiteRequest(request) ? site.fetch(request, env, context) : app.fetch(request, env, context);
+
   const server: ServerType = await new Promise((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(started),
-    );
+    const started = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => {
       clearInterval(timer);
       void db.close();

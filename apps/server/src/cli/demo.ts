@@ -45,7 +45,8 @@ export async function runDemo(): Promise<number> {
 
   console.log(`
 Crux demo is running (OpenRouter simulator: no real model, no cost).
-  API:        ${server.url}
+  Web app:    ${server.url}/   (sign in as the demo user below)
+  API:        ${server.url}/v1
   Simulator:  ${simulatorUrl}  (billing log: ${simulatorUrl}/__billing)
   Database:   embedded, in ${dataDir}
   Demo user:  ${DEMO_EMAIL} / ${DEMO_PASSWORD}

@@ -5,7 +5,7 @@ import { startServer } from '../server.ts';
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config);
   console.log(
-    `[crux] listening on ${server.url} (database: ${server.db.kind}, model: ${config.openRouter.model})`,
+    `[crux] listening on ${server.url} (database: ${server.db.kind}, model: ${config.openRouter.model}); web app at ${server.url}/`,
   );
   const stop = async (signal: string) => {
     console.log(`[crux] ${signal}: finishing in-flight work…`);
