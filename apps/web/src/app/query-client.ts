@@ -1,0 +1,23 @@
+import { QueryClient } from '@tanstack/react-query';
+import { CruxApiError } from '../api/crux.ts';
+import { session } from '../auth/session.ts';
+
+/** Client errors (4xx) are answers, not glitches: only network and server errors are retried. */
+function retry(failures: number, error: unknown): boolean {
+  if (error instanceof CruxApiError && error.status >= 400 && error.status < 500) return false;
+  return failures < 2;
+}
+
+export function createQueryClient(): QueryClient {
+  const client = new QueryClient({
+    defaultOptions: {
+      queries: { retry, staleTime: 30_000, refetchOnWindowFocus: false },
+      mutations: { retry: false },
+    },
+  });
+  // One user's data never shows to the next one signing in on this browser.
+  session.subscribe(() => {
+    if (!session.get()) client.clear();
+  });
+  return client;
+}
