@@ -5,7 +5,8 @@ const integration = ['apps/server/test/**/*.test.ts', 'packages/client/test/**/*
 /**
  * Unit tests run once; the integration suite runs twice: on the embedded database (PGlite)
  * and on a real Postgres server (TEST_DATABASE_URL, or a throwaway cluster started by the
- * global setup when Debian's postgresql package is installed).
+ * global setup when Debian's postgresql package is installed). The `e2e` project drives the built
+ * web app in Debian's headless Chromium against the real server.
  */
 export default defineConfig({
   test: {
@@ -19,6 +20,16 @@ export default defineConfig({
         test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'embedded', include: integration, env: { CRUX_TEST_DB: 'embedded' } } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['apps/web/e2e/**/*.test.ts'],
+          env: { CRUX_TEST_DB: 'embedded' },
+          globalSetup: ['apps/web/e2e/support/global-setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
       {
         extends: true,
         test: {

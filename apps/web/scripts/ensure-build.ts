@@ -43,6 +43,8 @@ export function ensureWebBuild(log: (line: string) => void = console.log): void 
   const started = Date.now();
   const result = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], {
     cwd: REPO,
+    // A production build even when called from a test run (vitest sets NODE_ENV=test).
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });

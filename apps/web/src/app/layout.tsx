@@ -1,7 +1,8 @@
 import { Suspense } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { session, useSession } from '../auth/session.ts';
 import { useOfflineSync, useWaitingClimbs } from '../offline/use-offline-queue.ts';
+import { PageErrorBoundary } from './page-error-boundary.tsx';
 import { useOnline } from './use-online.ts';
 
 const PAGES = [
@@ -16,6 +17,7 @@ const PAGES = [
 export function Layout() {
   const current = useSession();
   const online = useOnline();
+  const { pathname } = useLocation();
   useOfflineSync();
   const waiting = useWaitingClimbs().filter((climb) => !climb.refused).length;
   return (
@@ -51,9 +53,11 @@ export function Layout() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<p className="muted">Loading…</p>}>
-          <Outlet />
-        </Suspense>
+        <PageErrorBoundary key={pathname}>
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <Outlet />
+          </Suspense>
+        </PageErrorBoundary>
       </main>
     </>
   );

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { Link, Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import { crux } from '../api/crux.ts';
 import { ErrorText } from '../shared/error-text.tsx';
 import { session, useSession } from './session.ts';
@@ -11,16 +11,16 @@ interface Props {
 /** Sign in or create an account; a new account goes on to the first-run set-up. */
 export function AuthPage({ mode }: Props) {
   const current = useSession();
-  const navigate = useNavigate();
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [next, setNext] = useState<string | null>(null);
   const signUp = mode === 'sign-up';
   const from = (location.state as { from?: string } | null)?.from ?? '/logbook';
 
-  if (current) return <Navigate to={from} replace />;
+  if (current) return <Navigate to={next ?? from} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -29,8 +29,9 @@ export function AuthPage({ mode }: Props) {
     try {
       const credentials = { email: email.trim(), password };
       const result = signUp ? await crux.auth.signup(credentials) : await crux.auth.login(credentials);
+      // A new account goes on to the first-run set-up (both updates render together).
+      setNext(signUp ? '/setup' : from);
       session.start({ token: result.token, email: result.user.email });
-      navigate(signUp ? '/setup' : from, { replace: true });
     } catch (caught) {
       setError(caught);
     } finally {

@@ -1,9 +1,10 @@
-import type { GradeScale, Outcome, Vocabulary } from '@crux/contracts';
+import type { Outcome, Vocabulary } from '@crux/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { ChoiceChips, MultiChips } from '../shared/chips.tsx';
 import { ErrorText } from '../shared/error-text.tsx';
 import { GRADE_SCALE_LABELS } from '../shared/format.ts';
 import { HoldColorBadge } from '../shared/hold-color-badge.tsx';
+import { SelectField } from '../shared/select-field.tsx';
 import type { ClimbDraft } from './climb-draft.ts';
 import { LocationField } from './location-field.tsx';
 
@@ -58,30 +59,21 @@ export function ClimbForm({ vocabulary, initial, holdColors, submitLabel, onSubm
         onChange={(climb_type) => set({ climb_type })}
       />
       <div className="grade-row">
-        <label className="field">
-          <span>Grade scale</span>
-          <select
-            value={draft.grade_scale}
-            onChange={(e) => set({ grade_scale: e.target.value as GradeScale, grade_value: '' })}
-          >
-            {vocabulary.grade_scale.map((scale) => (
-              <option key={scale} value={scale}>
-                {GRADE_SCALE_LABELS[scale]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Grade</span>
-          <select required value={draft.grade_value} onChange={(e) => set({ grade_value: e.target.value })}>
-            <option value="">Choose…</option>
-            {grades.map((grade) => (
-              <option key={grade} value={grade}>
-                {grade}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Grade scale"
+          value={draft.grade_scale}
+          options={vocabulary.grade_scale}
+          optionLabel={(scale) => GRADE_SCALE_LABELS[scale]}
+          onChange={(scale) => set({ grade_scale: scale || draft.grade_scale, grade_value: '' })}
+        />
+        <SelectField
+          label="Grade"
+          required
+          empty="Choose…"
+          value={draft.grade_value}
+          options={grades}
+          onChange={(grade_value) => set({ grade_value })}
+        />
       </div>
       <ChoiceChips
         legend="Outcome"

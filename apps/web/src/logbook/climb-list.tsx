@@ -1,6 +1,7 @@
-import type { ClimbType, Outcome, Vocabulary } from '@crux/contracts';
+import type { Vocabulary } from '@crux/contracts';
 import { useState } from 'react';
 import { ErrorText } from '../shared/error-text.tsx';
+import { SelectField } from '../shared/select-field.tsx';
 import { ClimbCard } from './climb-card.tsx';
 import { type ClimbFilters, useClimbs } from './use-climbs.ts';
 
@@ -13,34 +14,20 @@ export function ClimbList({ vocabulary, holdColors }: { vocabulary: Vocabulary; 
     <section aria-labelledby="climbs-heading">
       <h2 id="climbs-heading">Your climbs</h2>
       <div className="filters">
-        <label className="field">
-          <span>Outcome</span>
-          <select
-            value={filters.outcome ?? ''}
-            onChange={(e) =>
-              setFilters({ ...filters, outcome: (e.target.value || undefined) as Outcome | undefined })
-            }
-          >
-            <option value="">All</option>
-            {vocabulary.outcome.map((o) => (
-              <option key={o}>{o}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Type</span>
-          <select
-            value={filters.climb_type ?? ''}
-            onChange={(e) =>
-              setFilters({ ...filters, climb_type: (e.target.value || undefined) as ClimbType | undefined })
-            }
-          >
-            <option value="">All</option>
-            {vocabulary.climb_type.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Show outcome"
+          empty="All"
+          value={filters.outcome ?? ''}
+          options={vocabulary.outcome}
+          onChange={(outcome) => setFilters({ ...filters, outcome: outcome || undefined })}
+        />
+        <SelectField
+          label="Show type"
+          empty="All"
+          value={filters.climb_type ?? ''}
+          options={vocabulary.climb_type}
+          onChange={(type) => setFilters({ ...filters, climb_type: type || undefined })}
+        />
       </div>
       <ErrorText error={climbs.error} />
       {climbs.isPending && <p className="muted">Loading…</p>}

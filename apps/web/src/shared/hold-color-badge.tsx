@@ -3,7 +3,11 @@ export function HoldColorBadge({ color }: { color: string }) {
   const known = typeof CSS !== 'undefined' && CSS.supports('color', color);
   return (
     <span className="hold-badge">
-      <span className="hold-dot" style={known ? { backgroundColor: color } : undefined} aria-hidden="true" />
+      <span
+        className={known ? 'hold-dot' : 'hold-dot unknown'}
+        style={known ? { backgroundColor: color } : undefined}
+        aria-hidden="true"
+      />
       {color}
     </span>
   );
