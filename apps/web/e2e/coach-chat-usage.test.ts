@@ -92,7 +92,9 @@ describe('coach, chat, usage and settings in a real browser', () => {
     await page.getByLabel('Your question').fill('Give me a long answer about heel hooks.');
     await page.getByRole('button', { name: 'Send' }).click();
     const reply = page.locator('.message.assistant').last();
-    await expect.poll(async () => (await reply.textContent())?.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(5);
+    await expect
+      .poll(async () => (await reply.textContent())?.length ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(5);
     await page.getByRole('button', { name: 'Stop' }).click();
     await reply.getByText('Stopped.').waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();

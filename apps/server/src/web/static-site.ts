@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 
 /** Where `npm run build` writes the web app. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -58,16 +58,20 @@ export function staticSite(webDir: string): Hono {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
   });
-  app.use(
-    '*',
-    serveStatic({
-      root: webDir,
-      onFound: (path, c) => {
-        c.header('Cache-Control', cacheControl(path));
-        if (path.endsWith('.html')) htmlHeaders(c);
-      },
-    }),
-  );
+  // Made on first use, so a build that appears after the start is served (and no warning before).
+  let files: MiddlewareHandler | undefined;
+  app.use('*', (c, next) => {
+    files ??= existsSync(webDir)
+      ? serveStatic({
+          root: webDir,
+          onFound: (path, found) => {
+            found.header('Cache-Control', cacheControl(path));
+            if (path.endsWith('.html')) htmlHeaders(found);
+          },
+        })
+      : undefined;
+    return files ? files(c, next) : next();
+  });
   app.get('*', async (c) => {
     // A missing file (a path with an extension) is a 404, never the app shell.
     if (basename(c.req.path).includes('.')) return c.text('Not found', 404);
