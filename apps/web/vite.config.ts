@@ -38,4 +38,6 @@ export default defineConfig({
     bundleBudget({ budgetKb: 250 }),
   ],
   build: { sourcemap: false, chunkSizeWarningLimit: 600 },
+  // `npm run dev -w apps/web`: the API of a `crux serve` or `npm run demo` on the default port.
+  server: { proxy: { '/v1': 'http://127.0.0.1:8787', '/healthz': 'http://127.0.0.1:8787' } },
 });

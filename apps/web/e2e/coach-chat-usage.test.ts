@@ -89,16 +89,22 @@ describe('coach, chat, usage and settings in a real browser', () => {
 
   it('stops a slow stream midway with the Stop button', async () => {
     e.h.simulator.enqueue({ chunkDelayMs: 400 });
+    const replies = page.locator('.message.assistant');
+    const before = await replies.count();
     await page.getByLabel('Your question').fill('Give me a long answer about heel hooks.');
     await page.getByRole('button', { name: 'Send' }).click();
-    const reply = page.locator('.message.assistant').last();
-    await expect
-      .poll(async () => (await reply.textContent())?.length ?? 0, { timeout: 10_000 })
-      .toBeGreaterThan(5);
+    await expect.poll(() => replies.count()).toBe(before + 1);
+    const reply = replies.last();
+    // Some text has arrived, and the stream is still going.
+    await reply.locator('.markdown').waitFor();
     await page.getByRole('button', { name: 'Stop' }).click();
     await reply.getByText('Stopped.').waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
     expect(await reply.getByTestId('reply-cost').count()).toBe(0);
+    // The server saw the client go: the turn is settled as aborted in the ledger, never as complete.
+    await e.h.settled();
+    const chatRows = (await e.h.records(token)).filter((r) => r.endpoint === 'chat');
+    expect(chatRows[0]?.status).toBe('aborted');
   });
 
   it('shows a usage total equal to the ledger total (GET /v1/usage)', async () => {

@@ -51,9 +51,10 @@ function SettingsForm({ profile }: { profile: Profile }) {
           save.reset();
         }}
       />
-      <label className="field">
-        <span>Climbing context for the coach</span>
+      <div className="field">
+        <label htmlFor={contextId}>Climbing context for the coach</label>
         <textarea
+          id={contextId}
           rows={6}
           maxLength={CONTEXT_MAX}
           value={context}
@@ -67,7 +68,7 @@ function SettingsForm({ profile }: { profile: Profile }) {
         <small id={`${contextId}-count`} className="hint counter">
           {context.length} / {CONTEXT_MAX} characters
         </small>
-      </label>
+      </div>
       <ErrorText error={save.error} />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
