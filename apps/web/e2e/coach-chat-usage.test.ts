@@ -116,7 +116,7 @@ describe('coach, chat, usage and settings in a real browser', () => {
     expect(summary.total.requests).toBeGreaterThanOrEqual(3);
     await expect.poll(() => total.textContent()).toBe(`$${summary.total.cost_usd}`);
     await page.getByRole('table', { name: 'By endpoint' }).getByText('recommendations').waitFor();
-    await page.getByText('Cost per day (UTC)').waitFor();
+    await page.getByText('Cost per day (UTC, USD)').waitFor();
     await expectAccessible(page, 'usage');
     await screenshots(page, 'usage');
   });

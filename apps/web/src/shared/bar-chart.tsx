@@ -11,6 +11,8 @@ interface Props {
   format?: (value: number, index: number) => string;
   horizontal?: boolean;
   color?: string;
+  /** Counts get whole-number ticks; amounts (dollars) do not. */
+  integers?: boolean;
 }
 
 /**
@@ -24,9 +26,11 @@ export function BarChart({
   format = String,
   horizontal = false,
   color = '#2f5d50',
+  integers = true,
 }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const captionId = useId();
+  const precision = integers ? 0 : undefined;
 
   useEffect(() => {
     if (!canvas.current) return;
@@ -43,11 +47,11 @@ export function BarChart({
             callbacks: { label: (item) => format(item.parsed[horizontal ? 'x' : 'y'] ?? 0, item.dataIndex) },
           },
         },
-        scales: { [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: { [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision } } },
       },
     });
     return () => chart.destroy();
-  }, [labels, values, title, format, horizontal, color]);
+  }, [labels, values, title, format, horizontal, color, precision]);
 
   const height = horizontal ? Math.max(120, labels.length * 28 + 40) : 220;
   return (

@@ -5,6 +5,7 @@ import { downloadText } from '../shared/download.ts';
 import { ErrorText } from '../shared/error-text.tsx';
 import { formatDateTime, formatUsd } from '../shared/format.ts';
 import { keys } from '../shared/queries.ts';
+import { ScrollRegion } from '../shared/scroll-region.tsx';
 import { recordsCsv } from './records-csv.ts';
 
 const PAGE = 25;
@@ -45,19 +46,19 @@ export function RecordsTable() {
         </button>
       </div>
       <ErrorText error={records.error ?? downloadError} />
-      <div className="table-scroll">
+      <ScrollRegion label="Every call">
         <table className="records">
           <thead>
             <tr>
               <th scope="col">When</th>
+              <th scope="col" className="num">
+                Cost
+              </th>
               <th scope="col">Endpoint</th>
               <th scope="col">Model</th>
               <th scope="col">Status</th>
               <th scope="col" className="num">
                 Tokens
-              </th>
-              <th scope="col" className="num">
-                Cost
               </th>
             </tr>
           </thead>
@@ -65,16 +66,16 @@ export function RecordsTable() {
             {rows.map((row) => (
               <tr key={row.id}>
                 <td>{formatDateTime(row.created_at)}</td>
+                <td className="num">{formatUsd(row.cost_usd)}</td>
                 <td>{row.endpoint}</td>
                 <td>{row.served_model ?? row.model}</td>
                 <td>{row.status}</td>
                 <td className="num">{row.total_tokens ?? '–'}</td>
-                <td className="num">{formatUsd(row.cost_usd)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {records.isSuccess && rows.length === 0 && <p className="muted">No calls yet.</p>}
       {records.hasNextPage && (
         <button

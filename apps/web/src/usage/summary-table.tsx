@@ -1,5 +1,6 @@
 import type { UsageSummary } from '@crux/contracts';
 import { formatUsd } from '../shared/format.ts';
+import { ScrollRegion } from '../shared/scroll-region.tsx';
 
 /** Requests, tokens and exact cost per group, with the total. */
 export function SummaryTable({
@@ -12,20 +13,20 @@ export function SummaryTable({
   summary: UsageSummary;
 }) {
   return (
-    <div className="table-scroll">
+    <ScrollRegion label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{keyLabel}</th>
             <th scope="col" className="num">
+              Cost
+            </th>
+            <th scope="col" className="num">
               Requests
             </th>
             <th scope="col" className="num">
               Tokens
-            </th>
-            <th scope="col" className="num">
-              Cost
             </th>
           </tr>
         </thead>
@@ -33,21 +34,21 @@ export function SummaryTable({
           {summary.rows.map((row) => (
             <tr key={row.key}>
               <th scope="row">{row.key}</th>
+              <td className="num">{formatUsd(row.cost_usd)}</td>
               <td className="num">{row.requests}</td>
               <td className="num">{row.tokens}</td>
-              <td className="num">{formatUsd(row.cost_usd)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
             <th scope="row">Total</th>
+            <td className="num">{formatUsd(summary.total.cost_usd)}</td>
             <td className="num">{summary.total.requests}</td>
             <td className="num">{summary.total.tokens}</td>
-            <td className="num">{formatUsd(summary.total.cost_usd)}</td>
           </tr>
         </tfoot>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

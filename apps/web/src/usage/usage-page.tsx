@@ -49,7 +49,7 @@ export default function UsagePage() {
       {limits.data && <LimitsCard limits={limits.data} />}
       <div className="card">
         {days.labels.length ? (
-          <BarChart title="Cost per day (UTC)" {...days} format={dayCost} />
+          <BarChart title="Cost per day (UTC, USD)" {...days} format={dayCost} integers={false} />
         ) : (
           byDay.isSuccess && <p className="muted">No spend yet: chat with the coach or ask for a plan.</p>
         )}
