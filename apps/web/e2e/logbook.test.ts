@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from './support/app.ts';
@@ -139,6 +140,31 @@ describe('the logbook in a real browser', () => {
     await e.h.settled();
     expect((await listed()).filter((c) => c.grade_value === '7A')).toHaveLength(1);
     expect(await listed()).toHaveLength(6);
+  });
+
+  it('exports the logbook as CSV and imports a CSV with a report of refused rows', async () => {
+    await page.getByText('Export or import').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('crux-logbook.csv');
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toContain('grade_value');
+    expect(csv).toHaveLength(7);
+
+    const upload =
+      'outcome,grade_value,grade_scale,climb_type,location\nSent,V3,v_scale,boulder,Gym\nMaybe,V3,v_scale,boulder,Gym\n';
+    await page
+      .getByLabel(/Import a CSV/)
+      .setInputFiles({ name: 'climbs.csv', mimeType: 'text/csv', buffer: Buffer.from(upload) });
+    const report = page.locator('.import-report');
+    await report.getByText('Imported 1 climb; refused 1 row').waitFor();
+    expect(await report.textContent()).toContain('Row 3');
+    expect(await listed()).toHaveLength(7);
+    await expectAccessible(page, 'logbook with import report');
   });
 
   it('sends an expired or revoked session to sign-in', async () => {
