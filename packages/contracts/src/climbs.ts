@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, limitParam, timestamp } from './common.ts';
+import { isoDateTime, limitParam, pageCursor, timestamp } from './common.ts';
 import { CLIMB_TYPES, FAILURE_REASONS, GRADE_SCALES, OUTCOMES, STYLES } from './vocabulary.ts';
 
 const uniqueList = <T extends z.ZodType>(item: T, name: string) =>
@@ -50,7 +50,8 @@ export const climbPatchSchema = z
 
 export const listClimbsQuerySchema = z.strictObject({
   limit: limitParam(200, 50),
-  before: isoDateTime.optional(),
+  /** The `next_before` of the previous page (an opaque cursor). */
+  before: pageCursor.optional(),
   outcome: z.enum(OUTCOMES).optional(),
   climb_type: z.enum(CLIMB_TYPES).optional(),
 });
@@ -78,8 +79,8 @@ export const climbSchema = z
 export const climbListSchema = z
   .strictObject({
     climbs: z.array(climbSchema),
-    /** Pass as `before` to read the next (older) page; absent on the last page. */
-    next_before: timestamp.optional(),
+    /** Pass as `before` to read the next (older) page, unchanged; absent on the last page. */
+    next_before: pageCursor.optional(),
   })
   .meta({ id: 'ClimbList' });
 

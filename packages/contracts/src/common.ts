@@ -20,3 +20,8 @@ export const isoDateTime = z.iso.datetime({
 /** `?limit=` as a query parameter, bounded, with a default. */
 export const limitParam = (max: number, fallback: number) =>
   z.coerce.number<number>().int().min(1).max(max).default(fallback);
+
+/** An opaque paging cursor: a page's `next_before`, passed back unchanged as `before`. */
+export const pageCursor = z.string().max(200).meta({
+  example: 'MjAyNi0xMS0yMFQxODozMDowMC4xMjM0NTZafDNmMmE5YzRlLThkMWItNGM2YS05ZTJmLTViN2QwYTFjM2U0Zg',
+});

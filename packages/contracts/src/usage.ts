@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, limitParam, timestamp, usd } from './common.ts';
+import { isoDate, limitParam, pageCursor, timestamp, usd } from './common.ts';
 
 export const usageQuerySchema = z.strictObject({
   from: isoDate.optional(),
@@ -48,8 +48,8 @@ export const usageLimitsSchema = z
 
 export const usageRecordsQuerySchema = z.strictObject({
   limit: limitParam(500, 50),
-  /** The `next_before` of the previous page. */
-  before: z.string().max(200).optional(),
+  /** The `next_before` of the previous page (an opaque cursor). */
+  before: pageCursor.optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
 });
@@ -85,8 +85,8 @@ export const usageRecordSchema = z
 export const usageRecordsSchema = z
   .strictObject({
     records: z.array(usageRecordSchema),
-    /** Pass as `before` for the next (older) page; absent on the last page. */
-    next_before: z.string().optional(),
+    /** Pass as `before` for the next (older) page, unchanged; absent on the last page. */
+    next_before: pageCursor.optional(),
   })
   .meta({ id: 'UsageRecords' });
 

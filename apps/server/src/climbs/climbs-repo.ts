@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Climb, ClimbType, Outcome } from '@crux/contracts';
+import { CURSOR_AT, olderThan, pageOf } from '../db/page-cursor.ts';
 import type { Db, Queryable } from '../db/types.ts';
 
 /** A climb as the API returns it (the contract's shape). */
@@ -7,9 +8,16 @@ export type { Climb };
 
 export interface ListOptions {
   limit: number;
+  /** The previous page's `next_before` (an opaque cursor). */
   before?: string | undefined;
   outcome?: Outcome | undefined;
   climb_type?: ClimbType | undefined;
+}
+
+export interface ClimbPage {
+  climbs: Climb[];
+  /** Pass as `before` for the next (older) page; absent on the last page. */
+  next_before?: string;
 }
 
 export type ClimbValues = Omit<Climb, 'id' | 'created_at'> & { created_at?: string | undefined };
@@ -59,15 +67,31 @@ export class ClimbsRepo {
     );
   }
 
-  /** Newest first; `before` pages back through older climbs; `outcome` and `climb_type` filter. */
-  list(userId: string, options: ListOptions): Promise<Climb[]> {
-    return this.db.query<Climb>(
-      `select ${COLUMNS} from climbs
-       where user_id = $1 and ($2::timestamptz is null or created_at < $2::timestamptz)
-         and ($4::text is null or outcome = $4) and ($5::text is null or climb_type = $5)
-       order by created_at desc, id desc limit $3`,
-      [userId, options.before ?? null, options.limit, options.outcome ?? null, options.climb_type ?? null],
+  /** The newest `limit` climbs. */
+  async recent(userId: string, limit: number): Promise<Climb[]> {
+    return (await this.page(userId, { limit })).climbs;
+  }
+
+  /**
+   * One page of the logbook, newest first, optionally filtered by `outcome` and `climb_type`.
+   * Paged by an opaque (created_at, id) cursor: climbs sharing a timestamp are never skipped.
+   */
+  async page(userId: string, options: ListOptions): Promise<ClimbPage> {
+    const params: unknown[] = [userId, options.limit + 1];
+    const where = ['user_id = $1'];
+    if (options.before) where.push(olderThan(params, options.before));
+    for (const column of ['outcome', 'climb_type'] as const) {
+      if (options[column] === undefined) continue;
+      params.push(options[column]);
+      where.push(`${column} = $${params.length}`);
+    }
+    const rows = await this.db.query<Climb & { cursor_at: string }>(
+      `select ${COLUMNS}, ${CURSOR_AT} from climbs where ${where.join(' and ')}
+       order by created_at desc, id desc limit $2`,
+      params,
     );
+    const { items, next_before } = pageOf(rows, options.limit);
+    return next_before ? { climbs: items, next_before } : { climbs: items };
   }
 
   async get(userId: string, id: string): Promise<Climb | undefined> {

@@ -12,7 +12,7 @@ export class ClimberContext {
   ) {}
 
   async patterns(userId: string): Promise<Patterns> {
-    return computePatterns(await this.climbs.list(userId, { limit: PATTERN_WINDOW }));
+    return computePatterns(await this.climbs.recent(userId, PATTERN_WINDOW));
   }
 
   /** For the chat prompt: the scrubbed climbing context and a summary of the patterns. */
@@ -38,7 +38,7 @@ export class ClimberContext {
 
   private async load(userId: string) {
     const [climbs, profile] = await Promise.all([
-      this.climbs.list(userId, { limit: PATTERN_WINDOW }),
+      this.climbs.recent(userId, PATTERN_WINDOW),
       this.profiles.getWithLocations(userId),
     ]);
     const names: PrivateNames = { homeGym: profile.home_gym, locations: profile.locations };

@@ -1,6 +1,5 @@
-import { Buffer } from 'node:buffer';
+import { CURSOR_AT, olderThan, pageOf } from '../db/page-cursor.ts';
 import type { Db } from '../db/types.ts';
-import { AppError } from '../shared/errors.ts';
 
 export type GroupBy = 'day' | 'endpoint' | 'model' | 'user';
 
@@ -55,19 +54,6 @@ function dateRange(params: unknown[], from: string | undefined, to: string | und
   return where;
 }
 
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{36})$/;
-
-function encodeCursor(at: string, id: string): string {
-  return Buffer.from(`${at}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match)
-    throw new AppError('validation_failed', 'before: not a cursor this API gave out (use next_before)');
-  return { at: match[1]!, id: match[2]! };
-}
-
 /** Read side of the ledger. Amounts are summed in SQL (`numeric`) and returned as exact text. */
 export class UsageQueries {
   constructor(private readonly db: Db) {}
@@ -82,27 +68,18 @@ export class UsageQueries {
   ): Promise<{ records: UsageRecord[]; next_before?: string }> {
     const params: unknown[] = [userId, query.limit + 1];
     const where = ['user_id = $1'];
-    if (query.before) {
-      const cursor = decodeCursor(query.before);
-      params.push(cursor.at, cursor.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    if (query.before) where.push(olderThan(params, query.before));
     where.push(...dateRange(params, query.from, query.to));
     const rows = await this.db.query<UsageRecord & { cursor_at: string }>(
       `select id, request_id, endpoint, model, served_model, generation_id, status, prompt_tokens,
               completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_usd::text as cost_usd,
               cost_source, latency_ms, ttft_ms, error_code, finish_reason, ${iso('created_at')} as created_at,
-              ${iso('settled_at')} as settled_at,
-              to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+              ${iso('settled_at')} as settled_at, ${CURSOR_AT}
        from api_usage where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
       params,
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const records = page.map(({ cursor_at: _, ...record }) => record);
-    return rows.length > query.limit && last
-      ? { records, next_before: encodeCursor(last.cursor_at, last.id) }
-      : { records };
+    const { items, next_before } = pageOf(rows, query.limit);
+    return next_before ? { records: items, next_before } : { records: items };
   }
 
   /** Totals and grouped rows for one user, or for everyone when `userId` is null (admin). */

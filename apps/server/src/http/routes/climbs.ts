@@ -46,9 +46,7 @@ export function climbsRoutes(deps: {
 
   app.get('/climbs', async (c) => {
     const query = readQuery(c, listClimbsQuerySchema);
-    const climbs = await deps.climbsRepo.list(c.var.user.id, query);
-    const next = climbs.length === query.limit ? climbs.at(-1)?.created_at : undefined;
-    return c.json({ climbs, ...(next ? { next_before: next } : {}) });
+    return c.json(await deps.climbsRepo.page(c.var.user.id, query));
   });
 
   // Before `/climbs/:id`, which would take `export` and `import` for ids.
