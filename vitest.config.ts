@@ -1,12 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+const routes = 'apps/server/src/http/routes/**/*.test.ts';
 const integration = ['apps/server/test/**/*.test.ts', 'packages/client/test/**/*.test.ts'];
 
 /**
- * Unit tests run once; the integration suite runs twice: on the embedded database (PGlite)
- * and on a real Postgres server (TEST_DATABASE_URL, or a throwaway cluster started by the
- * global setup when Debian's postgresql package is installed). The `e2e` project drives the built
- * web app in Debian's headless Chromium against the real server.
+ * Unit tests and the in-process route tests run once; the integration suite runs twice: on the
+ * embedded database (PGlite) and on a real Postgres server (TEST_DATABASE_URL, or a throwaway
+ * cluster started by the global setup when Debian's postgresql package is installed). The `e2e`
+ * project drives the built web app in Debian's headless Chromium against the real server.
  */
 export default defineConfig({
   test: {
@@ -17,7 +18,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['apps/server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, routes],
+        },
+      },
+      // In-process route tests beside the routes: the app called directly, each file on its own
+      // embedded database copied from one migrated template.
+      {
+        extends: true,
+        test: {
+          name: 'routes',
+          include: [routes],
+          globalSetup: ['apps/server/test/support/pglite-template.ts'],
+        },
       },
       { extends: true, test: { name: 'embedded', include: integration, env: { CRUX_TEST_DB: 'embedded' } } },
       {

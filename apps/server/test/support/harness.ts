@@ -9,8 +9,9 @@ import { type CruxServer, type ServerOptions, startServer } from '../../src/serv
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
 import { checkChatEvent, checkResponseAgainstDocument } from './contract-check.ts';
 import { readSse } from './sse.ts';
+import { TEST_JWT_SECRET } from './test-env.ts';
 
-export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+export { TEST_JWT_SECRET } from './test-env.ts';
 
 export interface Harness {
   url: string;
