@@ -7,8 +7,8 @@ import { inject } from 'vitest';
 import { type Config, parseConfig } from '../../src/config/env.ts';
 import { type CruxServer, type ServerOptions, startServer } from '../../src/server.ts';
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
-import { checkChatEvent, checkResponseAgainstDocument } from './contract-check.ts';
-import { readSse } from './sse.ts';
+import { checkResponseAgainstDocument } from './contract-check.ts';
+import { type ChatResult, readChat } from './sse.ts';
 import { TEST_JWT_SECRET } from './test-env.ts';
 
 export { TEST_JWT_SECRET } from './test-env.ts';
@@ -35,13 +35,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface ChatResult {
-  status: number;
-  events: Array<Record<string, unknown>>;
-  done: boolean;
-  text: string;
-  body: unknown;
-}
+export type { ChatResult };
 
 export interface LedgerRecord {
   id: string;
@@ -160,19 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { token: body.token, userId: body.user.id, email };
     },
     async chat(token, message, headers = {}) {
-      const response = await request('/v1/chat', { method: 'POST', token, json: { message }, headers });
-      if (!response.headers.get('content-type')?.includes('text/event-stream')) {
-        return { status: response.status, events: [], done: false, text: '', body: await response.json() };
-      }
-      const data = await readSse(response);
-      const done = data.at(-1) === '[DONE]';
-      const events = data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d) as Record<string, unknown>);
-      for (const event of events) checkChatEvent(event);
-      const text = events
-        .filter((e) => e.type === 'delta')
-        .map((e) => e.content)
-        .join('');
-      return { status: response.status, events, done, text, body: undefined };
+      return readChat(await request('/v1/chat', { method: 'POST', token, json: { message }, headers }));
     },
     async records(token) {
       const response = await request('/v1/usage/records?limit=500', { token });

@@ -16,6 +16,7 @@ import type { AppEnv } from '../../src/http/app-env.ts';
 import { OpenRouterClient } from '../../src/llm/openrouter-client.ts';
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
 import { checkResponseAgainstDocument } from './contract-check.ts';
+import { type ChatResult, readChat } from './sse.ts';
 import { badTokens, TEST_JWT_SECRET } from './test-env.ts';
 
 /** What `app.request` takes, plus a bearer `token` and a `json` body (sent with its content type). */
@@ -36,6 +37,8 @@ export interface InProcessApp {
    * token as the server signs them (or Supabase Auth would), for tests that need someone, not signup.
    */
   user(email?: string): Promise<{ token: string; userId: string; email: string }>;
+  /** Sends a chat message and reads the whole reply (events checked against the contract). */
+  chat(token: string, message: string, headers?: Record<string, string>): Promise<ChatResult>;
   /** Waits until no background settlement is running. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +112,9 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
     async user(email = `climber-${randomUUID()}@example.com`) {
       const userId = randomUUID();
       return { token: await tokens.sign(userId, email), userId, email };
+    },
+    async chat(token, message, headers = {}) {
+      return readChat(await request('/v1/chat', { method: 'POST', token, json: { message }, headers }));
     },
     settled: () => background.idle(),
     async close() {
