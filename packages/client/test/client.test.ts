@@ -69,6 +69,18 @@ describe('the typed client against the real server', () => {
     expect((await crux.vocabulary()).grades.v_scale).toContain('V4');
   });
 
+  it("pages climbs by passing a page's opaque next_before back as before", async () => {
+    const crux = await signedIn();
+    const at = '2026-10-01T18:00:00Z'; // one timestamp: only the cursor's id tells them apart
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add((await crux.climbs.create({ ...climb, created_at: at })).id);
+    const first = await crux.climbs.list({ limit: 2 });
+    expect(first.next_before).toEqual(expect.any(String));
+    const second = await crux.climbs.list({ limit: 2, before: first.next_before });
+    expect(second.next_before).toBeUndefined();
+    expect(new Set([...first.climbs, ...second.climbs].map((c) => c.id))).toEqual(ids);
+  });
+
   it('generates a recommendation with its exact cost, then reads it back as the latest', async () => {
     const crux = await signedIn();
     expect(await crux.coach.latest()).toBeNull();
