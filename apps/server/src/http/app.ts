@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
@@ -74,12 +75,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const log = deps.log ?? (() => {});
+  // X-Request-Id from the client (1-64 of A-Z a-z 0-9 _ - =) or a new UUID; echoed on every response.
+  app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
     // Headers are sent here; a stream's body may still be flowing.
-    log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    log(
+      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.var.requestId}`,
+    );
   });
   if (deps.config.corsOrigins.length > 0) {
     app.use(
@@ -98,9 +103,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       maxSize,
       // The rest of the body is never read: the connection cannot carry another request.
       onError: (c) =>
-        c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413, {
-          connection: 'close',
-        }),
+        c.json(
+          errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`, c.var.requestId),
+          413,
+          { connection: 'close' },
+        ),
     });
   const anyBody = limitBody(MAX_BODY_BYTES);
   const importBody = limitBody(IMPORT_MAX_BYTES);
@@ -127,18 +134,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   authed.route('/', usageRoutes(deps));
   app.route('/v1', authed);
 
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404),
+  );
   app.onError((error, c) => {
+    const id = c.var.requestId;
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+      return c.json(errorBody(error.code, error.message, id, error.details), STATUS_BY_CODE[error.code]);
     }
     if (isDatabaseUnavailable(error)) {
-      console.error('[crux] database unavailable:', error.message);
-      return c.json(errorBody('service_unavailable', 'The database is unreachable; try again shortly.'), 503);
+      console.error(`[crux] request_id=${id} database unavailable:`, error.message);
+      return c.json(
+        errorBody('service_unavailable', 'The database is unreachable; try again shortly.', id),
+        503,
+      );
     }
-    console.error('[crux] unhandled error:', error);
-    return c.json(errorBody('internal_error', 'Something failed on the server; it has been logged.'), 500);
+    console.error(`[crux] request_id=${id} unhandled error:`, error);
+    return c.json(
+      errorBody('internal_error', 'Something failed on the server; it has been logged.', id),
+      500,
+    );
   });
   return app;
 }
