@@ -18,6 +18,8 @@ import type { DailyLimits } from '../ledger/limits.ts';
 import type { UsageQueries } from '../ledger/usage-queries.ts';
 import type { CatalogModel } from '../llm/types.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { CreditMonitor } from '../ops/credit.ts';
+import type { Readiness } from '../ops/readiness.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
@@ -51,6 +53,8 @@ export interface AppDeps {
   usage: UsageQueries;
   metrics: Metrics;
   catalogEntry: () => CatalogModel | undefined;
+  readiness: Readiness;
+  credit: CreditMonitor;
   /** One access-log line per request (method, path, status, time to headers). */
   log?: ((line: string) => void) | undefined;
 }
@@ -121,6 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       model: deps.config.openRouter.model,
       metrics: deps.metrics,
       catalogEntry: deps.catalogEntry,
+      readiness: deps.readiness,
     }),
   );
   app.route('/v1/auth', authRoutes(deps));
