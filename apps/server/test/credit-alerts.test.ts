@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adminUsageSchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -68,7 +69,7 @@ describe('credit and alerts', { timeout: 60_000 }, () => {
     h.simulator.enqueue({ cost: '0.25' });
     await h.chat(token, 'hello');
     await h.settled();
-    const body = (await (await h.request('/v1/admin/usage', { token })).json()) as { credit: unknown };
+    const body = adminUsageSchema.parse(await (await h.request('/v1/admin/usage', { token })).json());
     // The credit is read at most once a minute: the start's figure.
     expect(body.credit).toEqual({
       total_credits: '3.5',

@@ -1,3 +1,4 @@
+import { readinessSchema } from '@crux/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -35,7 +36,7 @@ describe('GET /readyz', { timeout: 60_000 }, () => {
     const h = await start('sk-or-v1-a-wrong-key', log);
     const response = await h.request('/readyz');
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { status: string; upstream: { ok: boolean; error: string } };
+    const body = readinessSchema.parse(await response.json());
     expect(body).toMatchObject({ status: 'not_ready', database: { ok: true }, upstream: { ok: false } });
     expect(body.upstream.error).toContain('rejected OPENROUTER_API_KEY (401)');
     expect(JSON.stringify(body)).not.toContain('a-wrong-key');

@@ -1,3 +1,4 @@
+import { errorBodySchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -52,7 +53,7 @@ describe('request ids', { timeout: 60_000 }, () => {
     for (const response of errors) {
       const id = response.headers.get('x-request-id');
       expect(id).toMatch(UUID);
-      const body = (await response.json()) as { error: { request_id: string } };
+      const body = errorBodySchema.parse(await response.json());
       expect(body.error.request_id).toBe(id);
       expect(log.some((line) => line.endsWith(`request_id=${id}`))).toBe(true);
     }
