@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,23 @@ describe('each command asks only for what it uses', { timeout: 120_000 }, () => 
     expect(usage.code).toBe(0);
     expect(usage.stdout.trim().split('\n')).toEqual(['day,requests,tokens,cost_usd', 'TOTAL,0,0,0']);
     expect(usage.stderr).toContain('OpenRouter credit: unknown (OPENROUTER_API_KEY is required');
+  });
+});
+
+describe('the env file', { timeout: 120_000 }, () => {
+  it('is read whatever the working directory (CRUX_ENV_FILE names one other than the repository .env)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crux-env-'));
+    const envFile = join(dir, 'crux.env');
+    writeFileSync(envFile, `CRUX_DATA_DIR=${join(dir, 'data')}\nDAILY_CHAT_LIMIT=many\n`);
+    const env = { CRUX_ENV_FILE: envFile };
+    // `migrate` reads CRUX_DATA_DIR from the file, from two working directories: one database.
+    expect((await runCrux(['migrate'], env, dir)).stdout).toContain('Applied:');
+    expect((await runCrux(['migrate'], env, tmpdir())).stdout).toContain('up to date');
+    // `serve` reads every setting, and names the file to fix.
+    const serve = await runCrux(['serve'], env, tmpdir());
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toContain(`in the environment or ${envFile}`);
+    expect(serve.stderr).toContain('DAILY_CHAT_LIMIT');
   });
 });
 

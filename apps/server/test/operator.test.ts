@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCrux } from './support/cli.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
 /** Runs `crux …` against the harness's database, as an operator would. */
-function crux(h: Harness, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    OPENROUTER_MODEL: 'google/gemini-2.5-pro',
-    OPENROUTER_BASE_URL: h.simulator.baseUrl,
-    AUTH_JWT_SECRET: h.config.jwtSecret,
-    CRUX_DATA_DIR: h.dataDir,
-    ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
-  };
-  return new Promise((resolve) => {
-    const child = execFile(
-      join(root, 'node_modules/.bin/tsx'),
-      [join(root, 'apps/server/src/cli/main.ts'), ...args],
-      { env, cwd: h.dataDir },
-      (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
-  });
+function crux(h: Harness, args: string[]) {
+  return runCrux(
+    args,
+    {
+      OPENROUTER_MODEL: 'google/gemini-2.5-pro',
+      OPENROUTER_BASE_URL: h.simulator.baseUrl,
+      AUTH_JWT_SECRET: h.config.jwtSecret,
+      CRUX_DATA_DIR: h.dataDir,
+      ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
+    },
+    h.dataDir,
+  );
 }
 
 describe('operator views of spend', { timeout: 60_000 }, () => {

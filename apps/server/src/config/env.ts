@@ -10,6 +10,11 @@ export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const ENV_FILE = join(PROJECT_ROOT, '.env');
 
+/** The env file every command reads: `CRUX_ENV_FILE` when set, else the repository root's `.env`. */
+export function envFilePath(env: Record<string, string | undefined> = process.env): string {
+  return env.CRUX_ENV_FILE ? resolve(env.CRUX_ENV_FILE) : ENV_FILE;
+}
+
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 type Env = Record<string, string | undefined>;
@@ -206,7 +211,7 @@ export interface Config extends DatabaseSettings {
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(
-      `Crux is not configured correctly. Fix these settings (in the environment or ${ENV_FILE}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `Crux is not configured correctly. Fix these settings (in the environment or ${envFilePath()}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }
@@ -252,7 +257,7 @@ export function parseConfig(source: Env): Config {
 }
 
 /** Reads the repository's `.env` into `process.env` (the real environment wins), whatever the working directory. */
-export function loadEnvFile(file = ENV_FILE): Env {
+export function loadEnvFile(file = envFilePath()): Env {
   if (existsSync(file)) process.loadEnvFile(file);
   return process.env;
 }

@@ -14,10 +14,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The environment a CLI run sees: PATH and HOME, plus exactly `env` (the repository's .env still applies). */
-const cliEnv = (env: Record<string, string>) => ({
+/** No env file unless a test names one: a developer's own .env must not change what a test sees. */
+export const NO_ENV_FILE = join(tmpdir(), 'crux-tests-read-no-env-file');
+
+/** The environment a CLI run sees: PATH and HOME, plus exactly `env`. */
+export const cliEnv = (env: Record<string, string>) => ({
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
+  CRUX_ENV_FILE: NO_ENV_FILE,
   ...env,
 });
 
