@@ -33,6 +33,7 @@ describe.concurrent('crux with bad arguments: one clear line and exit 2', { time
     [['user', 'create'], /missing required argument 'email'/],
     [['user', 'create', 'not-an-email'], /valid e-mail address/],
     [['user', 'create', 'a@example.com', '--password', 'short'], /--password must be at least 8 characters/],
+    [['user', 'budget', 'a@example.com', 'lots'], /Use an amount in USD such as 0\.50, or "default"/],
     [['migrate', 'now'], /too many arguments/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('crux %j', async (args, mention) => {
