@@ -50,8 +50,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: integration,
-          // Configuration checks never reach a database: the embedded run covers them.
-          exclude: ['apps/server/test/config.test.ts'],
+          // Configuration and argument checks never reach a database: the embedded run covers them.
+          exclude: ['apps/server/test/config.test.ts', 'apps/server/test/cli.test.ts'],
           env: { CRUX_TEST_DB: 'postgres' },
           globalSetup: ['apps/server/test/support/postgres-server.ts'],
         },

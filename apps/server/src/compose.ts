@@ -22,10 +22,15 @@ import { MeteredCalls } from './ledger/metered-call.ts';
 import { Reconciler } from './ledger/reconcile.ts';
 import { SettlementSpool } from './ledger/spool.ts';
 import { UsageQueries } from './ledger/usage-queries.ts';
+import { OpenRouterAccount } from './llm/account.ts';
 import type { OpenRouterClient } from './llm/openrouter-client.ts';
 import { isFreeModel, maxTokensFor } from './llm/pricing.ts';
 import type { CatalogModel } from './llm/types.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { Alerts } from './ops/alerts.ts';
+import { CreditMonitor } from './ops/credit.ts';
+import { OpsMonitor } from './ops/monitor.ts';
+import { Readiness } from './ops/readiness.ts';
 import { BackgroundTasks } from './shared/background.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
@@ -37,6 +42,10 @@ export interface ComposeOptions {
   generationWaitMs?: number | undefined;
   /** Access log, one line per request. */
   log?: ((line: string) => void) | undefined;
+  /** Operator alerts and warnings (default: the access log, else the console). */
+  opsLog?: ((line: string) => void) | undefined;
+  /** A pending row older than this raises the `settlement_backlog` alert. */
+  pendingAlertAfterMs?: number | undefined;
   /** Keeps the runtime alive for settlements that outlive their response (Edge Functions). */
   keepAlive?: (task: Promise<unknown>) => void;
 }
@@ -46,6 +55,12 @@ export interface Composition {
   ledger: Ledger;
   reconciler: Reconciler;
   background: BackgroundTasks;
+  readiness: Readiness;
+  credit: CreditMonitor;
+  /** Low credit and settlement backlog checks (the Node server runs them every minute). */
+  monitor: OpsMonitor;
+  /** Operator alerts; `alerts.budgetCrossed` is the hook for the global daily budget. */
+  alerts: Alerts;
 }
 
 /**
@@ -71,6 +86,21 @@ export function composeApp(
     budgets,
   );
   const reconciler = new Reconciler(db, ledger, client);
+  const account = new OpenRouterAccount(config.openRouter);
+  const readiness = new Readiness(db, account);
+  const credit = new CreditMonitor(account, config.ops.creditWarnUsd);
+  metrics.trackCredit(() => credit.current());
+  const alerts = new Alerts(db, {
+    webhookUrl: config.ops.alertWebhookUrl,
+    log: options.opsLog ?? options.log ?? ((line) => console.warn(line)),
+  });
+  const monitor = new OpsMonitor({
+    db,
+    credit,
+    alerts,
+    creditWarnUsd: config.ops.creditWarnUsd,
+    pendingAlertAfterMs: options.pendingAlertAfterMs,
+  });
   const limits = new DailyLimits(db);
   const users = new UsersRepo(db);
   const tokens = new TokenService(config.jwtSecret);
@@ -125,8 +155,10 @@ export function composeApp(
     usage: new UsageQueries(db),
     metrics,
     catalogEntry: () => options.catalog,
+    readiness,
+    credit,
     log: options.log,
   });
 
-  return { app, ledger, reconciler, background };
+  return { app, ledger, reconciler, background, readiness, credit, monitor, alerts };
 }

@@ -12,6 +12,9 @@ import type { Ledger } from './ledger/ledger.ts';
 import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
 import type { CatalogModel } from './llm/types.ts';
+import { describeCredit } from './ops/credit.ts';
+import type { OpsMonitor } from './ops/monitor.ts';
+import { describeReadiness } from './ops/readiness.ts';
 import type { BackgroundTasks } from './shared/background.ts';
 import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts';
 
@@ -22,6 +25,10 @@ export interface ServerOptions {
   reconcileAfterMs?: number;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
   generationWaitMs?: number;
+  /** How often the operator checks run (credit against CREDIT_WARN_USD, rows pending too long). */
+  monitorIntervalMs?: number;
+  /** A pending row older than this raises the `settlement_backlog` alert. */
+  pendingAlertAfterMs?: number;
   /** Skip the catalog lookup (the caller did it). */
   skipCatalogCheck?: boolean;
   log?: (line: string) => void;
@@ -37,6 +44,8 @@ export interface CruxServer {
   ledger: Ledger;
   reconciler: Reconciler;
   background: BackgroundTasks;
+  /** The operator checks the server runs every minute (credit, settlement backlog). */
+  monitor: OpsMonitor;
   close(): Promise<void>;
 }
 
@@ -55,11 +64,28 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const applied = await migrate(db);
   if (applied.length) log(`[crux] applied migrations: ${applied.join(', ')}`);
 
-  const { app, ledger, reconciler, background } = composeApp(config, db, client, {
+  const { app, ledger, reconciler, background, readiness, credit, monitor } = composeApp(config, db, client, {
     catalog,
     generationWaitMs: options.generationWaitMs,
+    pendingAlertAfterMs: options.pendingAlertAfterMs,
     log,
   });
+
+  // Say at start whether this instance can serve, and how much credit is left.
+  log(describeReadiness(await readiness.check()));
+  const creditNow = await credit.current();
+  log(
+    creditNow
+      ? `[crux] ${describeCredit(creditNow)}`
+      : `[crux] OpenRouter credit unknown (${credit.lastError})`,
+  );
+  const checkOps = () =>
+    monitor.check().catch((error: unknown) => {
+      log(`[crux] operator checks failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  await checkOps();
+  const opsTimer = setInterval(() => void checkOps(), options.monitorIntervalMs ?? 60_000);
+  opsTimer.unref();
 
   const reconcileAfterMs = options.reconcileAfterMs ?? 10 * 60_000;
   const sweep = async () => {
@@ -84,10 +110,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const started = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => {
       clearInterval(timer);
+      clearInterval(opsTimer);
       void db.close();
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${config.port} on ${config.host} is already in use: set PORT to a free one`)
+          ? Object.assign(
+              new Error(`port ${config.port} on ${config.host} is already in use: set PORT to a free one`),
+              { code: 'EADDRINUSE' },
+            )
           : error,
       );
     });
@@ -102,8 +132,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ledger,
     reconciler,
     background,
+    monitor,
     async close() {
       clearInterval(timer);
+      clearInterval(opsTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.close();
       await db.close();

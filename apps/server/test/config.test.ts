@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenRouterSimulator } from '../src/simulator/server.ts';
+import { cliEnv } from './support/cli.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = join(root, 'apps/server/src/cli/main.ts');
@@ -21,7 +22,7 @@ function crux(
     const child = execFile(
       tsx,
       [cli, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 30_000 },
+      { cwd, env: cliEnv(env), timeout: 30_000 },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, output: `${stdout}${stderr}` }),
     );
   });

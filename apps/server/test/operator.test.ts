@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCrux } from './support/cli.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
 /** Runs `crux …` against the harness's database, as an operator would. */
-function crux(h: Harness, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    OPENROUTER_MODEL: 'google/gemini-2.5-pro',
-    OPENROUTER_BASE_URL: h.simulator.baseUrl,
-    AUTH_JWT_SECRET: h.config.jwtSecret,
-    CRUX_DATA_DIR: h.dataDir,
-    ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
-  };
-  return new Promise((resolve) => {
-    const child = execFile(
-      join(root, 'node_modules/.bin/tsx'),
-      [join(root, 'apps/server/src/cli/main.ts'), ...args],
-      { env, cwd: h.dataDir },
-      (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
-  });
+function crux(h: Harness, args: string[]) {
+  return runCrux(
+    args,
+    {
+      OPENROUTER_MODEL: 'google/gemini-2.5-pro',
+      OPENROUTER_BASE_URL: h.simulator.baseUrl,
+      AUTH_JWT_SECRET: h.config.jwtSecret,
+      CRUX_DATA_DIR: h.dataDir,
+      ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
+    },
+    h.dataDir,
+  );
 }
 
 describe('operator views of spend', { timeout: 60_000 }, () => {
@@ -95,18 +86,29 @@ describe('operator views of spend', { timeout: 60_000 }, () => {
   );
 
   it('reports the same totals through `crux usage`, creates users, and reconciles', async () => {
-    const { token } = await h.signup();
+    const { token, email } = await h.signup();
     h.simulator.enqueue({ cost: '2.5' });
     await h.chat(token, 'three');
     await h.stopServer();
 
     const csv = await crux(h, ['usage', '--by', 'endpoint', '--csv']);
     expect(csv.code).toBe(0);
-    const [header, chatRow] = csv.stdout.trim().split('\n');
+    const lines = csv.stdout.trim().split('\n');
+    const [header, chatRow] = lines;
     expect(header).toBe('endpoint,requests,tokens,cost_usd');
     expect(chatRow?.split(',')[0]).toBe('chat');
     // Every generation the simulator billed in this file was a chat: the report must match its log exactly.
     expect(new Big(chatRow!.split(',')[3]!).eq(h.simulator.billing.total())).toBe(true);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe(`TOTAL,${chatRow!.split(',').slice(1).join(',')}`);
+    // The credit goes to stderr, so the CSV stays a table.
+    expect(csv.stderr).toContain('OpenRouter credit left:');
+
+    const byUser = await crux(h, ['usage', '--by', 'user']);
+    expect(byUser.code).toBe(0);
+    expect(byUser.stdout).toMatch(new RegExp(`^${email.replaceAll('.', '\\.')}\\s+1\\s+\\d+\\s+2\\.5$`, 'm'));
+    expect(byUser.stdout).toMatch(/^TOTAL\s/m);
+    expect(byUser.stdout).toMatch(/OpenRouter credit left: \d/);
 
     const created = await crux(h, ['user', 'create', 'new.climber@example.com']);
     expect(created.code).toBe(0);

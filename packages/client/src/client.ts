@@ -1,4 +1,5 @@
 import type {
+  AdminUsage,
   AdminUsageQuery,
   ChatMessage,
   Climb,
@@ -100,7 +101,7 @@ export function createCruxClient(options: CruxClientOptions) {
         http.json<UsageRecords>('GET', '/v1/usage/records', { query }),
     },
     admin: {
-      usage: (query: AdminUsageQuery = {}) => http.json<UsageSummary>('GET', '/v1/admin/usage', { query }),
+      usage: (query: AdminUsageQuery = {}) => http.json<AdminUsage>('GET', '/v1/admin/usage', { query }),
     },
     model: () => http.json<ModelInfo>('GET', '/v1/model'),
     health: () => http.json<Health>('GET', '/healthz'),

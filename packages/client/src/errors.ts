@@ -15,6 +15,8 @@ export class CruxApiError extends Error {
     readonly retryAfter?: number,
     /** Per-field problems of a `validation_failed` error. */
     readonly details?: ReadonlyArray<{ path: string; message: string }>,
+    /** The server's id of the failed request (its log lines carry it): quote it in a support request. */
+    readonly requestId?: string,
   ) {
     super(message);
   }
@@ -26,7 +28,7 @@ export class CruxApiError extends Error {
 }
 
 interface ErrorBodyLike {
-  error?: { code?: unknown; message?: unknown; details?: unknown };
+  error?: { code?: unknown; message?: unknown; details?: unknown; request_id?: unknown };
 }
 
 /** Turns a non-2xx response into a `CruxApiError`, whatever its body. */
@@ -45,7 +47,18 @@ export async function errorFromResponse(response: Response): Promise<CruxApiErro
     const details = Array.isArray(error.details)
       ? (error.details as Array<{ path: string; message: string }>)
       : undefined;
-    return new CruxApiError(error.code as ErrorCode, response.status, error.message, retryAfter, details);
+    const requestId =
+      typeof error.request_id === 'string'
+        ? error.request_id
+        : (response.headers.get('x-request-id') ?? undefined);
+    return new CruxApiError(
+      error.code as ErrorCode,
+      response.status,
+      error.message,
+      retryAfter,
+      details,
+      requestId,
+    );
   }
   return new CruxApiError(
     'invalid_response',

@@ -56,12 +56,16 @@ export const ERROR_STATUS = {
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
-/** Every error response: `{"error": {"code", "message"}}`, with per-field `details` on validation errors. */
+/**
+ * Every error response: `{"error": {"code", "message", "request_id"}}`, with per-field `details` on
+ * validation errors. `request_id` is also the response's `X-Request-Id` header and is on the server's log lines.
+ */
 export const errorBodySchema = z
   .strictObject({
     error: z.strictObject({
       code: z.enum(ERROR_CODES),
       message: z.string(),
+      request_id: z.string(),
       details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
     }),
   })

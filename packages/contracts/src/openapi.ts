@@ -81,6 +81,15 @@ function operation(route: RouteContract): ZodOpenApiOperationObject {
       ...Object.fromEntries(
         [...errorStatuses].sort().map((status) => [String(status), errorResponse(status)]),
       ),
+      ...Object.fromEntries(
+        Object.entries(route.statusBodies ?? {}).map(([status, schema]) => [
+          status,
+          {
+            description: 'Not ready or not healthy: the body says which part',
+            content: { 'application/json': { schema } },
+          },
+        ]),
+      ),
     },
   };
 }
@@ -97,7 +106,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}) {
       title: 'Crux API',
       version: options.version ?? '0.1.0',
       description:
-        'Crux, a self-hostable AI climbing coach. Errors are always `{"error": {"code", "message"}}`. Amounts are exact decimal strings.',
+        'Crux, a self-hostable AI climbing coach. Errors are always `{"error": {"code", "message", "request_id"}}`; every response carries `X-Request-Id`. Amounts are exact decimal strings.',
     },
     tags: [
       { name: 'auth' },

@@ -8,6 +8,13 @@ export const healthSchema = z
   })
   .meta({ id: 'Health' });
 
+const check = z.strictObject({ ok: z.boolean(), error: z.string().optional() });
+
+/** `GET /readyz`: 200 when the database answers and the upstream accepts the key, else 503 saying which not. */
+export const readinessSchema = z
+  .strictObject({ status: z.enum(['ready', 'not_ready']), database: check, upstream: check })
+  .meta({ id: 'Readiness' });
+
 /** Prices per token (or per request/image), as the catalog writes them: decimal strings. */
 const price = z.string();
 
@@ -22,4 +29,5 @@ export const modelInfoSchema = z
   .meta({ id: 'ModelInfo' });
 
 export type Health = z.output<typeof healthSchema>;
+export type Readiness = z.output<typeof readinessSchema>;
 export type ModelInfo = z.output<typeof modelInfoSchema>;

@@ -18,10 +18,11 @@ import {
   latestRecommendationSchema,
   patternsSchema,
 } from './coach.ts';
-import { healthSchema, modelInfoSchema } from './ops.ts';
+import { healthSchema, modelInfoSchema, readinessSchema } from './ops.ts';
 import { profileSchema, profileUpdateSchema } from './profile.ts';
 import {
   adminUsageQuerySchema,
+  adminUsageSchema,
   usageLimitsSchema,
   usageQuerySchema,
   usageRecordsQuerySchema,
@@ -56,6 +57,8 @@ export interface RouteContract {
   success: { status: 200 | 201 | 204; body: ResponseBody };
   /** Error statuses beyond the ones every route may answer (400 and, with `auth`, 401). */
   errors?: number[];
+  /** Non-success statuses whose body is this route's own schema, not an error body (`/readyz`'s 503). */
+  statusBodies?: Partial<Record<number, z.ZodType>>;
 }
 
 const json = (schema: z.ZodType): ResponseBody => ({ kind: 'json', schema });
@@ -289,7 +292,7 @@ export const API_ROUTES = [
     summary: "Everyone's spend (operators only)",
     auth: true,
     query: adminUsageQuerySchema,
-    success: ok(usageSummarySchema),
+    success: ok(adminUsageSchema),
     errors: [403],
   },
   {
@@ -309,7 +312,17 @@ export const API_ROUTES = [
     summary: 'Liveness and database reachability',
     auth: false,
     success: ok(healthSchema),
-    errors: [503],
+    statusBodies: { 503: healthSchema },
+  },
+  {
+    id: 'ready',
+    method: 'get',
+    path: '/readyz',
+    tag: 'operations',
+    summary: 'Readiness: the database answers and the upstream accepts the API key (503 says which not)',
+    auth: false,
+    success: ok(readinessSchema),
+    statusBodies: { 503: readinessSchema },
   },
   {
     id: 'metrics',

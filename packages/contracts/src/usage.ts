@@ -28,6 +28,24 @@ export const usageSummarySchema = z
   })
   .meta({ id: 'UsageSummary' });
 
+/** The OpenRouter credit left on the account (from its `GET /credits`). */
+export const creditSchema = z
+  .strictObject({
+    total_credits: usd,
+    total_usage: usd,
+    remaining_usd: usd,
+    /** CREDIT_WARN_USD, when set. */
+    warn_below_usd: usd.nullable(),
+    /** True when `remaining_usd` is below CREDIT_WARN_USD. */
+    low: z.boolean(),
+  })
+  .meta({ id: 'Credit' });
+
+/** `GET /v1/admin/usage`: everyone's spend, and the credit left (`null` while OpenRouter does not say). */
+export const adminUsageSchema = usageSummarySchema
+  .extend({ credit: creditSchema.nullable() })
+  .meta({ id: 'AdminUsage' });
+
 const dailyCount = z.strictObject({ used: z.number().int(), limit: z.number().int(), resets_at: timestamp });
 
 export const usageLimitsSchema = z
@@ -93,6 +111,8 @@ export const usageRecordsSchema = z
 export type UsageQuery = z.input<typeof usageQuerySchema>;
 export type AdminUsageQuery = z.input<typeof adminUsageQuerySchema>;
 export type UsageSummary = z.output<typeof usageSummarySchema>;
+export type Credit = z.output<typeof creditSchema>;
+export type AdminUsage = z.output<typeof adminUsageSchema>;
 export type UsageLimits = z.output<typeof usageLimitsSchema>;
 export type UsageRecordsQuery = z.input<typeof usageRecordsQuerySchema>;
 export type UsageRecord = z.output<typeof usageRecordSchema>;

@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../auth/password.ts';
 import { TokenService } from '../auth/tokens.ts';
-import { parseConfig } from '../config/env.ts';
+import { ConfigError, envParts, loadEnvFile, parseConfig, parseEnv } from '../config/env.ts';
 import { startServer } from '../server.ts';
 import { OpenRouterSimulator } from '../simulator/server.ts';
 import { UsersRepo } from '../users/users-repo.ts';
+import { portInUse } from './errors.ts';
 
 const DEMO_EMAIL = 'demo@crux.local';
 const DEMO_PASSWORD = 'crux-demo-climber';
@@ -21,16 +22,25 @@ function demoSecret(dataDir: string): string {
 
 /** `npm run demo`: the simulator, the server on the embedded database, and a demo user. */
 export async function runDemo(): Promise<number> {
-  const dataDir = process.env.CRUX_DATA_DIR || './data';
+  const env = loadEnvFile();
+  // Only the data dir and the port come from the settings: the demo runs on its own simulator and embedded database.
+  const { dataDir } = parseEnv({ CRUX_DATA_DIR: env.CRUX_DATA_DIR }, { db: envParts.database }).db;
+  const simulatorPort = Number(env.CRUX_SIMULATOR_PORT || 8788);
+  if (!Number.isInteger(simulatorPort) || simulatorPort < 0 || simulatorPort > 65535)
+    throw new ConfigError(['CRUX_SIMULATOR_PORT must be a whole number from 0 to 65535']);
   const simulator = new OpenRouterSimulator({
-    port: Number(process.env.CRUX_SIMULATOR_PORT ?? 8788),
+    port: simulatorPort,
     defaults: { generationDelayMs: 1000, chunkDelayMs: 40 },
   });
-  const simulatorUrl = await simulator.start();
+  const simulatorUrl = await simulator.start().catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE')
+      throw portInUse(simulatorPort, '127.0.0.1', 'set CRUX_SIMULATOR_PORT to a free one');
+    throw error;
+  });
   const config = parseConfig({
     OPENROUTER_MODEL: 'google/gemini-2.5-pro',
     AUTH_JWT_SECRET: demoSecret(dataDir),
-    ...process.env,
+    ...env,
     CRUX_DATA_DIR: dataDir,
     OPENROUTER_BASE_URL: simulatorUrl,
     OPENROUTER_API_KEY: '',

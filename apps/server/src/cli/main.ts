@@ -1,93 +1,44 @@
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/env.ts';
-import { runDemo } from './demo.ts';
-import {
-  runMigrate,
-  runModelCheck,
-  runReconcile,
-  runUsage,
-  runUserBudget,
-  runUserCreate,
-} from './operator-commands.ts';
-import { runServe } from './serve.ts';
-import { runSimulate } from './simulate.ts';
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config/env.ts';
+import { CliError } from './errors.ts';
+import { buildProgram } from './program.ts';
 
-const HELP = `Crux: an AI climbing coach backend on OpenRouter.
-
-Usage: crux <command> [options]
-
-  serve                      start the API (embedded database unless DATABASE_URL is set)
-  migrate                    apply the SQL migrations in supabase/migrations/
-  simulate [--port 8788]     run the OpenRouter simulator (for development and demos)
-  demo                       simulator + server on the embedded database + a demo user
-  user create <email>        create a user; prints a password and an access token
-  user budget <email> <usd|default>  the user's own daily USD cap (default: DAILY_BUDGET_USD)
-  usage [--by day|model|endpoint|user] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv]
-  reconcile [--older-than SECONDS]   settle pending ledger rows now (default: older than 60 s)
-  model check                validate OPENROUTER_MODEL against the catalog and print its pricing
-
-Configuration comes from the environment and .env (see .env.example).`;
-
+/** Exit codes: 0 done, 1 the work failed, 2 bad arguments or settings (one line saying which and why). */
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      by: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      csv: { type: 'boolean' },
-      password: { type: 'string' },
-      'older-than': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  let code = 0;
+  const program = buildProgram((result) => {
+    code = result;
   });
-  const [command, sub, arg] = positionals;
-  if (values.help || !command) {
-    console.log(HELP);
-    return command || values.help ? 0 : 1;
+  await program.parseAsync(argv, { from: 'user' });
+  return code;
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version print and end normally; a usage mistake was already printed by commander.
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+      return error.exitCode === 0 ? 0 : 2;
+    return 2;
   }
-  switch (command) {
-    case 'simulate':
-      return runSimulate(values.port);
-    case 'demo':
-      return runDemo();
-    case 'serve':
-      return runServe(loadConfig());
-    case 'migrate':
-      return runMigrate(loadConfig());
-    case 'reconcile':
-      return runReconcile(loadConfig(), Number(values['older-than'] ?? 60));
-    case 'usage':
-      return runUsage(loadConfig(), {
-        by: values.by,
-        from: values.from,
-        to: values.to,
-        csv: values.csv ?? false,
-      });
-    case 'user':
-      if (sub === 'budget' && arg) return runUserBudget(loadConfig(), arg, positionals[3]);
-      if (sub !== 'create' || !arg) break;
-      return runUserCreate(loadConfig(), arg, values.password);
-    case 'model':
-      if (sub !== 'check') break;
-      return runModelCheck(loadConfig());
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    return 2;
   }
-  console.error(`Unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+  if (
+    error instanceof CliError ||
+    (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+  ) {
+    console.error(`crux: ${(error as Error).message}`);
+    return error instanceof CliError ? error.exitCode : 2;
+  }
+  console.error(`crux: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== undefined && code !== -1) process.exitCode = code;
+    // -1: a long-running command (serve, simulate, demo) that ends on a signal.
+    if (code !== -1) process.exitCode = code;
   },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(`crux: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
+  (error: unknown) => process.exit(exitCodeOf(error)),
 );

@@ -1,9 +1,28 @@
-import type { Config } from '../config/env.ts';
+import { loadConfig, loadEnvFile, parseConfig } from '../config/env.ts';
 import { startServer } from '../server.ts';
+import { portInUse } from './errors.ts';
 
-/** `crux serve`: runs until SIGINT/SIGTERM, then finishes in-flight settlements and exits. Returns -1 (keep running). */
-export async function runServe(config: Config): Promise<number> {
-  const server = await startServer(config);
+/**
+ * `crux serve`: every setting, with `--port`/`--host` over PORT/HOST. Runs until SIGINT/SIGTERM,
+ * then finishes in-flight settlements and exits. Returns -1 (keep running).
+ */
+export async function runServe(options: {
+  port?: number | undefined;
+  host?: string | undefined;
+}): Promise<number> {
+  const config =
+    options.port === undefined && options.host === undefined
+      ? loadConfig()
+      : parseConfig({
+          ...loadEnvFile(),
+          ...(options.port === undefined ? {} : { PORT: String(options.port) }),
+          ...(options.host === undefined ? {} : { HOST: options.host }),
+        });
+  const server = await startServer(config).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE')
+      throw portInUse(config.port, config.host, 'pass --port (or set PORT) with a free one');
+    throw error;
+  });
   console.log(
     `[crux] listening on ${server.url} (database: ${server.db.kind}, model: ${config.openRouter.model}); web app at ${server.url}/`,
   );

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './env.ts';
+import { ConfigError, ENV_FILE, envParts, PROJECT_ROOT, parseConfig, parseEnv } from './env.ts';
 
 const minimal = {
   OPENROUTER_MODEL: 'google/gemini-2.5-pro',
@@ -23,7 +24,7 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       openRouter: { model: 'google/gemini-2.5-pro', baseUrl: 'https://openrouter.ai/api/v1' },
       databaseUrl: undefined,
-      dataDir: './data',
+      dataDir: join(PROJECT_ROOT, 'data'),
       port: 8787,
       host: '127.0.0.1',
       limits: {
@@ -33,7 +34,16 @@ describe('parseConfig', () => {
         globalDailyBudgetUsd: undefined,
       },
       adminEmails: [],
+      ops: { creditWarnUsd: undefined, alertWebhookUrl: undefined },
     });
+  });
+
+  it('reads the .env of the repository root and resolves a relative data dir there, whatever the cwd', () => {
+    expect(ENV_FILE).toBe(join(PROJECT_ROOT, '.env'));
+    expect(parseConfig({ ...minimal, CRUX_DATA_DIR: './var/crux' }).dataDir).toBe(
+      join(PROJECT_ROOT, 'var/crux'),
+    );
+    expect(parseConfig({ ...minimal, CRUX_DATA_DIR: '/srv/crux' }).dataDir).toBe('/srv/crux');
   });
 
   it('treats empty strings as unset and parses lists', () => {
@@ -74,5 +84,46 @@ describe('parseConfig', () => {
       expect(found.join('\n')).toContain(name);
     expect(found.join('\n')).not.toContain('short-secret-value');
     expect(found.join('\n')).not.toContain('sk-or-v1-secret');
+  });
+
+  it('rejects DATABASE_URLs the driver could not use, without echoing them', () => {
+    for (const url of [
+      'mysql://localhost/crux',
+      'postgresql://?sslmode=require',
+      'postgres://u:pw@/db',
+      'postgres://[::1/db',
+    ]) {
+      const found = problems({ ...minimal, DATABASE_URL: url });
+      expect(found.join()).toContain('DATABASE_URL');
+      expect(found.join()).not.toContain(url);
+    }
+    expect(problems({ ...minimal, DATABASE_URL: 'postgres:///crux?host=/var/run/postgresql' })).toEqual([]);
+  });
+
+  it('validates the operator settings', () => {
+    const found = problems({ ...minimal, CREDIT_WARN_USD: 'five', ALERT_WEBHOOK_URL: 'hooks.slack.com/x' });
+    expect(found).toHaveLength(2);
+    expect(found.join()).toContain('CREDIT_WARN_USD');
+    expect(found.join()).toContain('ALERT_WEBHOOK_URL');
+    expect(found.join()).not.toContain('hooks.slack.com');
+  });
+});
+
+describe('parseEnv', () => {
+  it('parses only the parts a command uses', () => {
+    // `crux usage` needs the database: no model, key or JWT secret.
+    const { database } = parseEnv({ CRUX_DATA_DIR: '/tmp/x' }, { database: envParts.database });
+    expect(database).toEqual({ databaseUrl: undefined, dataDir: '/tmp/x' });
+    expect(() => parseEnv({}, { database: envParts.database, model: envParts.model })).toThrow(
+      /OPENROUTER_MODEL/,
+    );
+  });
+
+  it('needs the API key for the upstream part unless it is a loopback simulator', () => {
+    expect(() => parseEnv({}, { upstream: envParts.upstream })).toThrow(/OPENROUTER_API_KEY/);
+    expect(
+      parseEnv({ OPENROUTER_BASE_URL: 'http://127.0.0.1:8788/api/v1/' }, { upstream: envParts.upstream })
+        .upstream,
+    ).toEqual({ apiKey: undefined, baseUrl: 'http://127.0.0.1:8788/api/v1' });
   });
 });

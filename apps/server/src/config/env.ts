@@ -1,10 +1,23 @@
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isModelIdFormat } from './model-id.ts';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
+/** The repository root: `.env` is read from here and a relative CRUX_DATA_DIR is resolved against it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const ENV_FILE = join(PROJECT_ROOT, '.env');
+
+/** The env file every command reads: `CRUX_ENV_FILE` when set, else the repository root's `.env`. */
+export function envFilePath(env: Record<string, string | undefined> = process.env): string {
+  return env.CRUX_ENV_FILE ? resolve(env.CRUX_ENV_FILE) : ENV_FILE;
+}
+
 const DECIMAL = /^\d+(\.\d+)?$/;
+
+type Env = Record<string, string | undefined>;
 
 /** Empty strings (common in `.env` files) count as unset. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -19,89 +32,18 @@ const integer = (fallback: number, name: string) =>
       .transform(Number),
   );
 
-const envSchema = z.object({
-  OPENROUTER_API_KEY: optional(z.string()),
-  OPENROUTER_MODEL: z
-    .string({
-      error: 'is required: the one model for chat and coach, e.g. OPENROUTER_MODEL=google/gemini-2.5-pro',
-    })
-    .refine(isModelIdFormat, {
-      error:
-        'must look like vendor/model or vendor/model:variant (e.g. google/gemini-2.5-pro), or openrouter/auto',
-    }),
-  OPENROUTER_BASE_URL: optional(
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8788/api/v1' }),
-  ).transform((url) => (url ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
-  DATABASE_URL: optional(
-    z.string().regex(/^postgres(ql)?:\/\//, {
-      error: 'must start with postgres:// (or leave it unset for the embedded database)',
-    }),
-  ),
-  CRUX_DATA_DIR: optional(z.string()).transform((dir) => dir ?? './data'),
-  PORT: integer(8787, 'PORT').pipe(z.number().max(65535, { error: 'PORT must be at most 65535' })),
-  HOST: optional(z.string()).transform((host) => host ?? '127.0.0.1'),
-  AUTH_JWT_SECRET: z
-    .string({ error: 'is required: a random key of 32+ characters, e.g. from `openssl rand -hex 32`' })
-    .min(32, { error: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)' }),
-  DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
-  DAILY_REC_LIMIT: integer(2, 'DAILY_REC_LIMIT'),
-  DAILY_BUDGET_USD: optional(
-    z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 1.50' }),
-  ),
-  GLOBAL_DAILY_BUDGET_USD: optional(
-    z.string().regex(DECIMAL, { error: 'must be a decimal amount in USD, e.g. 25' }),
-  ),
-  OPENROUTER_MAX_TOKENS: optional(
-    z
-      .string()
-      .regex(/^[1-9]\d*$/, { error: 'must be a whole number of 1 or more, e.g. 4096' })
-      .transform(Number),
-  ),
-  CORS_ORIGINS: optional(z.string()).pipe(
-    z
-      .string()
-      .optional()
-      .transform((list) =>
-        (list ?? '')
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
-      .refine((origins) => origins.every(isOrigin), {
-        error:
-          'must be a comma-separated list of origins such as https://app.example.com (scheme, host, port; no path)',
-      }),
-  ),
-  ADMIN_EMAILS: optional(z.string()).transform((list) =>
-    (list ?? '')
-      .split(',')
-      .map((email) => email.trim().toLowerCase())
-      .filter(Boolean),
-  ),
-});
+const usd = (example: string) =>
+  optional(z.string().regex(DECIMAL, { error: `must be a decimal amount in USD, e.g. ${example}` }));
 
-export interface Config {
-  openRouter: {
-    apiKey: string | undefined;
-    model: string;
-    baseUrl: string;
-    /** `max_tokens` for every call; undefined: 4096, or the catalog's smaller cap. */
-    maxTokens: number | undefined;
-  };
-  databaseUrl: string | undefined;
-  dataDir: string;
-  port: number;
-  host: string;
-  jwtSecret: string;
-  limits: {
-    dailyChat: number;
-    dailyRecommendations: number;
-    dailyBudgetUsd: string | undefined;
-    globalDailyBudgetUsd: string | undefined;
-  };
-  adminEmails: string[];
-  /** Browser origins allowed to call the API (CORS); none by default. */
-  corsOrigins: string[];
+/** A URL that `pg` can connect with: postgres:// with a host (special characters in the password %-encoded). */
+function isPostgresUrl(value: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.hostname !== '' || url.searchParams.has('host');
+  } catch {
+    return false;
+  }
 }
 
 function isOrigin(value: string): boolean {
@@ -110,15 +52,6 @@ function isOrigin(value: string): boolean {
     return /^https?:$/.test(url.protocol) && url.origin === value;
   } catch {
     return false;
-  }
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `Crux cannot start. Fix these settings (in the environment or .env):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-    this.name = 'ConfigError';
   }
 }
 
@@ -131,48 +64,205 @@ export function isLocalUrl(url: string): boolean {
   }
 }
 
-/** Parses the environment; throws one ConfigError naming every problem. Never echoes a value. */
-export function parseConfig(source: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(source);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        return issue.message.startsWith(name) ? issue.message : `${name} ${issue.message}`;
-      });
-  const baseUrl = source.OPENROUTER_BASE_URL || DEFAULT_BASE_URL;
-  if (!source.OPENROUTER_API_KEY && !isLocalUrl(baseUrl)) {
-    problems.push(
-      'OPENROUTER_API_KEY is required for a remote upstream: create a key at https://openrouter.ai/keys',
-    );
-  }
-  if (!result.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  const env = result.data;
-  return {
-    openRouter: {
-      apiKey: env.OPENROUTER_API_KEY,
-      model: env.OPENROUTER_MODEL,
-      baseUrl: env.OPENROUTER_BASE_URL,
-      maxTokens: env.OPENROUTER_MAX_TOKENS,
-    },
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.CRUX_DATA_DIR,
-    port: env.PORT,
-    host: env.HOST,
-    jwtSecret: env.AUTH_JWT_SECRET,
-    limits: {
+/**
+ * The environment, in parts. Each command parses only the parts it uses (`crux usage` needs the
+ * database, not the model), so a missing AUTH_JWT_SECRET never stops a spend report.
+ */
+export const envParts = {
+  database: z
+    .object({
+      DATABASE_URL: optional(
+        z.string().refine(isPostgresUrl, {
+          error:
+            'must be a URL like postgres://user:password@host:5432/dbname (special characters in the password %-encoded), or unset for the embedded database',
+        }),
+      ),
+      CRUX_DATA_DIR: optional(z.string()),
+    })
+    .transform((env) => ({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: resolve(PROJECT_ROOT, env.CRUX_DATA_DIR ?? 'data'),
+    })),
+  upstream: z
+    .object({
+      OPENROUTER_API_KEY: optional(z.string()),
+      OPENROUTER_BASE_URL: optional(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8788/api/v1' }),
+      ).transform((url) => (url ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
+    })
+    .superRefine((env, ctx) => {
+      if (!env.OPENROUTER_API_KEY && !isLocalUrl(env.OPENROUTER_BASE_URL))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OPENROUTER_API_KEY'],
+          message:
+            'OPENROUTER_API_KEY is required for a remote upstream: create a key at https://openrouter.ai/keys',
+        });
+    })
+    .transform((env) => ({ apiKey: env.OPENROUTER_API_KEY, baseUrl: env.OPENROUTER_BASE_URL })),
+  model: z
+    .object({
+      OPENROUTER_MODEL: z
+        .string({
+          error: 'is required: the one model for chat and coach, e.g. OPENROUTER_MODEL=google/gemini-2.5-pro',
+        })
+        .refine(isModelIdFormat, {
+          error:
+            'must look like vendor/model or vendor/model:variant (e.g. google/gemini-2.5-pro), or openrouter/auto',
+        }),
+    })
+    .transform((env) => env.OPENROUTER_MODEL),
+  maxTokens: z
+    .object({
+      OPENROUTER_MAX_TOKENS: optional(
+        z
+          .string()
+          .regex(/^[1-9]\d*$/, { error: 'must be a whole number of 1 or more, e.g. 4096' })
+          .transform(Number),
+      ),
+    })
+    .transform((env) => env.OPENROUTER_MAX_TOKENS),
+  listen: z
+    .object({
+      PORT: integer(8787, 'PORT').pipe(z.number().max(65535, { error: 'PORT must be at most 65535' })),
+      HOST: optional(z.string()).transform((host) => host ?? '127.0.0.1'),
+    })
+    .transform((env) => ({ port: env.PORT, host: env.HOST })),
+  auth: z
+    .object({
+      AUTH_JWT_SECRET: z
+        .string({ error: 'is required: a random key of 32+ characters, e.g. from `openssl rand -hex 32`' })
+        .min(32, { error: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)' }),
+    })
+    .transform((env) => env.AUTH_JWT_SECRET),
+  limits: z
+    .object({
+      DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
+      DAILY_REC_LIMIT: integer(2, 'DAILY_REC_LIMIT'),
+      DAILY_BUDGET_USD: usd('1.50'),
+      GLOBAL_DAILY_BUDGET_USD: usd('25'),
+    })
+    .transform((env) => ({
       dailyChat: env.DAILY_CHAT_LIMIT,
       dailyRecommendations: env.DAILY_REC_LIMIT,
       dailyBudgetUsd: env.DAILY_BUDGET_USD,
       globalDailyBudgetUsd: env.GLOBAL_DAILY_BUDGET_USD,
-    },
-    adminEmails: env.ADMIN_EMAILS,
-    corsOrigins: env.CORS_ORIGINS,
+    })),
+  admins: z
+    .object({
+      ADMIN_EMAILS: optional(z.string()).transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    })
+    .transform((env) => env.ADMIN_EMAILS),
+  cors: z
+    .object({
+      CORS_ORIGINS: optional(z.string()).pipe(
+        z
+          .string()
+          .optional()
+          .transform((list) =>
+            (list ?? '')
+              .split(',')
+              .map((origin) => origin.trim())
+              .filter(Boolean),
+          )
+          .refine((origins) => origins.every(isOrigin), {
+            error:
+              'must be a comma-separated list of origins such as https://app.example.com (scheme, host, port; no path)',
+          }),
+      ),
+    })
+    .transform((env) => env.CORS_ORIGINS),
+  ops: z
+    .object({
+      CREDIT_WARN_USD: usd('5'),
+      ALERT_WEBHOOK_URL: optional(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL that accepts a JSON POST' }),
+      ),
+    })
+    .transform((env) => ({ creditWarnUsd: env.CREDIT_WARN_USD, alertWebhookUrl: env.ALERT_WEBHOOK_URL })),
+};
+
+export type EnvParts = typeof envParts;
+export type DatabaseSettings = z.output<EnvParts['database']>;
+export type UpstreamSettings = z.output<EnvParts['upstream']>;
+export type OpsSettings = z.output<EnvParts['ops']>;
+
+export interface Config extends DatabaseSettings {
+  openRouter: UpstreamSettings & {
+    model: string;
+    /** `max_tokens` for every call; undefined: 4096, or the catalog's smaller cap. */
+    maxTokens: number | undefined;
+  };
+  port: number;
+  host: string;
+  jwtSecret: string;
+  limits: z.output<EnvParts['limits']>;
+  adminEmails: string[];
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
+  ops: OpsSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Crux is not configured correctly. Fix these settings (in the environment or ${envFilePath()}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the chosen parts of the environment; throws one ConfigError naming every problem.
+ * Never echoes a value.
+ * @example parseEnv(process.env, { db: envParts.database }).db.dataDir
+ */
+export function parseEnv<P extends Record<string, z.ZodType>>(
+  source: Env,
+  parts: P,
+): { [K in keyof P]: z.output<P[K]> } {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(parts)) {
+    const result = schema.safeParse(source);
+    if (result.success) parsed[name] = result.data;
+    else
+      for (const issue of result.error.issues) {
+        const variable = String(issue.path[0] ?? 'environment');
+        problems.push(issue.message.startsWith(variable) ? issue.message : `${variable} ${issue.message}`);
+      }
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return parsed as { [K in keyof P]: z.output<P[K]> };
+}
+
+/** The whole server configuration (`crux serve`, the Edge Function, tests). */
+export function parseConfig(source: Env): Config {
+  const env = parseEnv(source, envParts);
+  return {
+    ...env.database,
+    openRouter: { ...env.upstream, model: env.model, maxTokens: env.maxTokens },
+    ...env.listen,
+    jwtSecret: env.auth,
+    limits: env.limits,
+    adminEmails: env.admins,
+    corsOrigins: env.cors,
+    ops: env.ops,
   };
 }
 
-/** Reads `.env` (if present, without overriding the real environment) and parses the result. */
-export function loadConfig(envFile = '.env'): Config {
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig(process.env);
+/** Reads the repository's `.env` into `process.env` (the real environment wins), whatever the working directory. */
+export function loadEnvFile(file = envFilePath()): Env {
+  if (existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}
+
+/** `.env` + environment, parsed whole. */
+export function loadConfig(): Config {
+  return parseConfig(loadEnvFile());
 }

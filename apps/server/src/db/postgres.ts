@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { connectionProblem } from './connection-errors.ts';
 import type { Db, Queryable } from './types.ts';
 
 /** A Postgres server (Supabase included) through a `pg` connection pool. */
@@ -6,7 +7,12 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  await pool.query('select 1');
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw connectionProblem(error, url) ?? error;
+  }
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {

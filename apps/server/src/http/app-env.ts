@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     /** Set by the auth middleware. */
     user: Pick<User, 'id'> & { email: string | undefined };
+    /** Set by the request-id middleware: the client's X-Request-Id when safe, otherwise a new UUID. */
+    requestId: string;
   };
 }

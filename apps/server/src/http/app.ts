@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
@@ -17,6 +18,8 @@ import type { DailyLimits } from '../ledger/limits.ts';
 import type { UsageQueries } from '../ledger/usage-queries.ts';
 import type { CatalogModel } from '../llm/types.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { CreditMonitor } from '../ops/credit.ts';
+import type { Readiness } from '../ops/readiness.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
@@ -50,6 +53,8 @@ export interface AppDeps {
   usage: UsageQueries;
   metrics: Metrics;
   catalogEntry: () => CatalogModel | undefined;
+  readiness: Readiness;
+  credit: CreditMonitor;
   /** One access-log line per request (method, path, status, time to headers). */
   log?: ((line: string) => void) | undefined;
 }
@@ -74,12 +79,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const log = deps.log ?? (() => {});
+  // X-Request-Id from the client (1-64 of A-Z a-z 0-9 _ - =) or a new UUID; echoed on every response.
+  app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
     // Headers are sent here; a stream's body may still be flowing.
-    log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    log(
+      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.var.requestId}`,
+    );
   });
   if (deps.config.corsOrigins.length > 0) {
     app.use(
@@ -98,9 +107,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       maxSize,
       // The rest of the body is never read: the connection cannot carry another request.
       onError: (c) =>
-        c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413, {
-          connection: 'close',
-        }),
+        c.json(
+          errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`, c.var.requestId),
+          413,
+          { connection: 'close' },
+        ),
     });
   const anyBody = limitBody(MAX_BODY_BYTES);
   const importBody = limitBody(IMPORT_MAX_BYTES);
@@ -114,6 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       model: deps.config.openRouter.model,
       metrics: deps.metrics,
       catalogEntry: deps.catalogEntry,
+      readiness: deps.readiness,
     }),
   );
   app.route('/v1/auth', authRoutes(deps));
@@ -127,18 +139,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   authed.route('/', usageRoutes(deps));
   app.route('/v1', authed);
 
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404),
+  );
   app.onError((error, c) => {
+    const id = c.var.requestId;
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+      return c.json(errorBody(error.code, error.message, id, error.details), STATUS_BY_CODE[error.code]);
     }
     if (isDatabaseUnavailable(error)) {
-      console.error('[crux] database unavailable:', error.message);
-      return c.json(errorBody('service_unavailable', 'The database is unreachable; try again shortly.'), 503);
+      console.error(`[crux] request_id=${id} database unavailable:`, error.message);
+      return c.json(
+        errorBody('service_unavailable', 'The database is unreachable; try again shortly.', id),
+        503,
+      );
     }
-    console.error('[crux] unhandled error:', error);
-    return c.json(errorBody('internal_error', 'Something failed on the server; it has been logged.'), 500);
+    console.error(`[crux] request_id=${id} unhandled error:`, error);
+    return c.json(
+      errorBody('internal_error', 'Something failed on the server; it has been logged.', id),
+      500,
+    );
   });
   return app;
 }

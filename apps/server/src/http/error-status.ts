@@ -5,6 +5,7 @@ import type { ErrorCode } from '../shared/errors.ts';
 /** Each error code's HTTP status, from the contract. */
 export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = ERROR_STATUS;
 
-export function errorBody(code: ErrorCode, message: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+/** The one error body: `{"error": {"code", "message", "request_id"}}` (plus `details` for validation). */
+export function errorBody(code: ErrorCode, message: string, requestId: string, details?: unknown) {
+  return { error: { code, message, request_id: requestId, ...(details === undefined ? {} : { details }) } };
 }

@@ -9,11 +9,12 @@ interface ReviverContext {
 
 /**
  * JSON.parse that keeps money exact: `{"cost": 4e-7}` gives `{cost: "0.0000004"}`.
- * Uses the reviver's source-text access, so no digit passes through a float.
+ * Uses the reviver's source-text access, so no digit passes through a float. `moneyKeys` names the
+ * keys to keep exact (default: the completion and generation costs).
  */
-export function parseJsonExact(text: string): unknown {
+export function parseJsonExact(text: string, moneyKeys: ReadonlySet<string> = MONEY_KEYS): unknown {
   return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
-    if (MONEY_KEYS.has(key) && typeof value === 'number' && context?.source)
+    if (moneyKeys.has(key) && typeof value === 'number' && context?.source)
       return toDecimalString(context.source);
     return value;
   } as (key: string, value: unknown) => unknown);

@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Settlement } from '../ledger/settlement.ts';
+import type { CreditStatus } from '../ops/credit.ts';
 
 /** Prometheus metrics for one app instance (its own registry: no globals). */
 export class Metrics {
@@ -59,6 +60,30 @@ export class Metrics {
     if (settlement.completionTokens)
       this.tokens.inc({ ...labels, kind: 'completion' }, settlement.completionTokens);
     if (settlement.costUsd) this.cost.inc(labels, Number(settlement.costUsd));
+  }
+
+  /** Credit gauges, read at scrape time (absent while the upstream does not say). */
+  trackCredit(read: () => Promise<CreditStatus | undefined>): void {
+    new Gauge({
+      name: 'crux_openrouter_credit_remaining_usd',
+      help: 'OpenRouter credit left on the account (total_credits - total_usage)',
+      registers: [this.registry],
+      async collect() {
+        const credit = await read();
+        if (credit) this.set(Number(credit.remaining_usd));
+        else this.reset();
+      },
+    });
+    new Gauge({
+      name: 'crux_openrouter_credit_low',
+      help: '1 when the OpenRouter credit left is below CREDIT_WARN_USD',
+      registers: [this.registry],
+      async collect() {
+        const credit = await read();
+        if (credit) this.set(credit.low ? 1 : 0);
+        else this.reset();
+      },
+    });
   }
 
   text(): Promise<string> {

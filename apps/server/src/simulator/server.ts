@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { sendCredits, sendKey } from './account.ts';
 import { BillingLog, estimateTokens, priceOf } from './billing.ts';
 import { AUTO_ROUTED_TO, findModel, SIMULATED_MODELS } from './catalog.ts';
 import { GenerationRun, streamCompletion } from './generation.ts';
@@ -17,8 +18,12 @@ export interface SimulatorOptions {
   host?: string;
   /** Applied to every request under its queued scenario. */
   defaults?: Scenario;
-  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` (otherwise 401, as OpenRouter answers). */
   apiKey?: string;
+  /** Credits bought on the simulated account, in USD (`GET /credits`); default 100. */
+  totalCredits?: string;
+  /** The key's own spending limit (`GET /key`); default none. */
+  keyLimit?: string;
 }
 
 /**
@@ -32,8 +37,11 @@ export class OpenRouterSimulator {
   private readonly queue: Scenario[] = [];
   private readonly server: Server;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Credits bought on the simulated account (USD); what `GET /credits` reports with the billed total. */
+  totalCredits: string;
 
   constructor(private readonly options: SimulatorOptions = {}) {
+    this.totalCredits = options.totalCredits ?? '100';
     this.server = createServer((req, res) => {
       const handled = this.route(req, res).catch(() => {
         if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: 'Simulator failure' } });
@@ -44,11 +52,15 @@ export class OpenRouterSimulator {
     });
   }
 
-  /** Starts listening; returns the base URL, e.g. `http://127.0.0.1:PORT/api/v1`. */
+  /** Starts listening; returns the base URL, e.g. `http://127.0.0.1:PORT/api/v1`. Rejects (EADDRINUSE) when the port is taken. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) =>
-      this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve),
-    );
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     return this.baseUrl;
   }
 
@@ -93,6 +105,9 @@ export class OpenRouterSimulator {
       return sendJson(res, 200, { simulator: true, queued: 0 });
     }
     if (!this.authorized(req)) return sendError(res, 401, 'No auth credentials found (Crux simulator)');
+    if (req.method === 'GET' && path === '/key')
+      return sendKey(res, this.billing, this.options.keyLimit ?? null);
+    if (req.method === 'GET' && path === '/credits') return sendCredits(res, this.billing, this.totalCredits);
     if (req.method === 'GET' && path === '/generation')
       return this.generation(url.searchParams.get('id'), res);
     if (req.method === 'POST' && path === '/chat/completions') return this.completion(req, res);

@@ -75,6 +75,16 @@ export class UsersRepo {
     return row;
   }
 
+  /** E-mail by user id, for reports (ids without a user are left out). */
+  async emailsByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<{ id: string; email: string }>(
+      'select id::text as id, email from users where id = any($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.email]));
+  }
+
   /**
    * Makes sure a token's user has a row: a token issued by Supabase Auth for a user who never
    * signed up here is valid, and that user's rows need a parent.

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Db } from '../../db/types.ts';
 import type { CatalogModel } from '../../llm/types.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
+import type { Readiness } from '../../ops/readiness.ts';
 import { renderApiReference } from '../api-reference.ts';
 import type { AppEnv } from '../app-env.ts';
 
@@ -12,6 +13,7 @@ export function opsRoutes(deps: {
   metrics: Metrics;
   /** The configured model's catalog entry, when the catalog answered at startup. */
   catalogEntry: () => CatalogModel | undefined;
+  readiness: Readiness;
 }) {
   const app = new Hono<AppEnv>();
 
@@ -23,6 +25,15 @@ export function opsRoutes(deps: {
     return c.json(
       { status: dbOk ? 'ok' : 'degraded', db: deps.db.kind, model: deps.model },
       dbOk ? 200 : 503,
+    );
+  });
+
+  // Readiness, not liveness: the database answers and the upstream accepts the key.
+  app.get('/readyz', async (c) => {
+    const report = await deps.readiness.check();
+    return c.json(
+      { status: report.ready ? 'ready' : 'not_ready', ...report.checks },
+      report.ready ? 200 : 503,
     );
   });
 

@@ -4,6 +4,7 @@ import type { Config } from '../../config/env.ts';
 import type { Budgets } from '../../ledger/budgets.ts';
 import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
+import type { CreditMonitor } from '../../ops/credit.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { UsersRepo } from '../../users/users-repo.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -15,6 +16,7 @@ export function usageRoutes(deps: {
   budgets: Budgets;
   usage: UsageQueries;
   users: UsersRepo;
+  credit: CreditMonitor;
 }) {
   const app = new Hono<AppEnv>();
 
@@ -53,9 +55,12 @@ export function usageRoutes(deps: {
       throw new AppError('forbidden', "Only operators listed in ADMIN_EMAILS can see everyone's usage.");
     }
     const query = readQuery(c, adminUsageQuerySchema);
-    return c.json(
-      await deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }),
-    );
+    const [summary, credit] = await Promise.all([
+      deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }),
+      deps.credit.current(),
+    ]);
+    // credit: the OpenRouter credit left (null while the upstream does not say).
+    return c.json({ ...summary, credit: credit ?? null });
   });
 
   return app;

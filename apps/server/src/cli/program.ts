@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { runDemo } from './demo.ts';
+import {
+  runMigrate,
+  runModelCheck,
+  runReconcile,
+  runUserBudget,
+  runUserCreate,
+} from './operator-commands.ts';
+import { budget, day, port, seconds } from './options.ts';
+import { runServe } from './serve.ts';
+import { runSimulate } from './simulate.ts';
+import { runUsage } from './usage.ts';
+
+const SETTINGS_NOTE = (needs: string) =>
+  `\nSettings: ${needs}, from the environment or the repository's .env (see .env.example).`;
+
+/**
+ * The `crux` command line. Every command validates its options (a mistake prints one line and
+ * exits 2) and reads only the settings it uses. `done` receives the command's exit code.
+ */
+export function buildProgram(done: (code: number) => void): Command {
+  const program = new Command('crux')
+    .description('Crux: an AI climbing coach backend on OpenRouter.')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureHelp({ showGlobalOptions: false })
+    .configureOutput({
+      // One line: "crux: unknown option '--bi' (did you mean --by?)".
+      outputError: (text, write) =>
+        write(text.replace(/^error:/, 'crux:').replace(/\n\(Did you mean (.+)\)/, ' (did you mean $1)')),
+    });
+  const run = (work: Promise<number>) => work.then(done);
+
+  program
+    .command('serve')
+    .description('start the API (embedded database unless DATABASE_URL is set)')
+    .option('--port <port>', 'listen on this port instead of PORT', port)
+    .option('--host <host>', 'listen on this address instead of HOST')
+    .addHelpText('after', SETTINGS_NOTE('all of them'))
+    .action((options: { port?: number; host?: string }) => run(runServe(options)));
+
+  program
+    .command('migrate')
+    .description('apply the SQL migrations in supabase/migrations/')
+    .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR'))
+    .action(() => run(runMigrate()));
+
+  program
+    .command('simulate')
+    .description('run the OpenRouter simulator (for development and demos)')
+    .option('--port <port>', 'listen on this port', port, 8788)
+    .action((options: { port: number }) => run(runSimulate(options.port)));
+
+  program
+    .command('demo')
+    .description('simulator + server on the embedded database + a demo user')
+    .action(() => run(runDemo()));
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('create')
+    .description('create a user; prints its password (unless given) and an access token')
+    .argument('<email>', 'the e-mail address to log in with')
+    .option('--password <password>', 'at least 8 characters (default: a random one, printed)')
+    .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR; AUTH_JWT_SECRET to print a token'))
+    .action((email: string, options: { password?: string }) => run(runUserCreate(email, options.password)));
+  user
+    .command('budget')
+    .description("set a user's own daily USD cap, or `default` to go back to DAILY_BUDGET_USD")
+    .argument('<email>', "the user's e-mail")
+    .argument('<usd|default>', 'e.g. 0.50', budget)
+    .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR'))
+    .action((email: string, amount: string | null) => run(runUserBudget(email, amount)));
+
+  program
+    .command('usage')
+    .description('spend report from the ledger, with the OpenRouter credit left')
+    .addOption(
+      new Option('--by <group>', 'group rows by')
+        .choices(['day', 'model', 'endpoint', 'user'])
+        .default('day'),
+    )
+    .option('--from <YYYY-MM-DD>', 'first UTC day included', day)
+    .option('--to <YYYY-MM-DD>', 'last UTC day included', day)
+    .option('--csv', 'comma-separated output (the TOTAL row last)', false)
+    .addHelpText(
+      'after',
+      SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR; OPENROUTER_API_KEY and CREDIT_WARN_USD for the credit'),
+    )
+    .action(
+      (options: { by: 'day' | 'model' | 'endpoint' | 'user'; from?: string; to?: string; csv: boolean }) =>
+        run(runUsage(options)),
+    );
+
+  program
+    .command('reconcile')
+    .description('settle pending ledger rows now from the upstream generation stats')
+    .option('--older-than <seconds>', 'only rows at least this old', seconds, 60)
+    .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR, OPENROUTER_API_KEY'))
+    .action((options: { olderThan: number }) => run(runReconcile(options.olderThan)));
+
+  program
+    .command('model')
+    .description('the configured model')
+    .command('check')
+    .description('validate OPENROUTER_MODEL against the catalog and print its pricing')
+    .addHelpText('after', SETTINGS_NOTE('OPENROUTER_MODEL, OPENROUTER_API_KEY'))
+    .action(() => run(runModelCheck()));
+
+  return program;
+}
