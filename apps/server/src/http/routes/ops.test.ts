@@ -1,4 +1,4 @@
-import { healthSchema, modelInfoSchema } from '@crux/contracts';
+import { healthSchema, modelInfoSchema, readinessSchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, type InProcessApp, startInProcessApp } from '../../../test/support/in-process.ts';
 
@@ -16,6 +16,16 @@ describe('operations: happy path', () => {
       status: 'ok',
       db: 'embedded',
       model: 'google/gemini-2.5-pro',
+    });
+  });
+
+  it('GET /readyz answers ready when the database answers and the upstream accepts the key', async () => {
+    const response = await h.request('/readyz');
+    expect(response.status).toBe(200);
+    expect(readinessSchema.parse(await response.json())).toEqual({
+      status: 'ready',
+      database: { ok: true },
+      upstream: { ok: true },
     });
   });
 
@@ -74,7 +84,7 @@ describe('operations: errors', () => {
 });
 
 describe('operations: access', () => {
-  it.each(['/healthz', '/metrics', '/v1/model', '/v1/openapi.json', '/v1/docs'])(
+  it.each(['/healthz', '/readyz', '/metrics', '/v1/model', '/v1/openapi.json', '/v1/docs'])(
     '%s is public: no token needed, and a bad one is ignored',
     async (path) => {
       expect((await h.request(path)).status).toBe(200);
