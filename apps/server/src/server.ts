@@ -8,6 +8,7 @@ import { openDb } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { answerClientErrorsInJson } from './http/client-errors.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
@@ -122,6 +123,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       );
     });
   });
+  answerClientErrorsInJson(server);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 

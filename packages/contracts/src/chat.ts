@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { limitParam, timestamp, usd } from './common.ts';
+import { limitParam, text, timestamp, usd } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 
 export const chatRequestSchema = z
   .strictObject({
-    message: z
-      .string({ error: 'message is required' })
+    message: text({ error: 'message is required' })
       .trim()
       .min(1, { error: 'message must not be empty' })
       .max(5000, { error: 'message must be at most 5000 characters' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, limitParam, pageCursor, timestamp } from './common.ts';
+import { isoDateTime, limitParam, pageCursor, text, timestamp } from './common.ts';
 import { CLIMB_TYPES, FAILURE_REASONS, GRADE_SCALES, OUTCOMES, STYLES } from './vocabulary.ts';
 
 const uniqueList = <T extends z.ZodType>(item: T, name: string) =>
@@ -9,16 +9,16 @@ const uniqueList = <T extends z.ZodType>(item: T, name: string) =>
     .refine((list) => new Set(list).size === list.length, { error: `${name} must not repeat a value` });
 
 const climbFields = {
-  location: z.string().trim().min(1, { error: 'location must not be empty' }).max(200),
+  location: text().trim().min(1, { error: 'location must not be empty' }).max(200),
   climb_type: z.enum(CLIMB_TYPES),
   grade_scale: z.enum(GRADE_SCALES),
-  grade_value: z.string().trim().min(1).max(20),
+  grade_value: text().trim().min(1).max(20),
   outcome: z.enum(OUTCOMES),
   awkwardness: z.number().int().min(1).max(5).nullable(),
   style: uniqueList(z.enum(STYLES), 'style'),
   failure_reasons: uniqueList(z.enum(FAILURE_REASONS), 'failure_reasons'),
-  notes: z.string().max(2000),
-  hold_color: z.string().trim().max(40).nullable(),
+  notes: text().max(2000),
+  hold_color: text().trim().max(40).nullable(),
   redemption_at: isoDateTime.nullable(),
   created_at: isoDateTime,
 };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 import { CLIMB_TYPES, GRADE_SCALES } from './vocabulary.ts';
 
-const holdColor = z.string().trim().min(1).max(40);
+const holdColor = text().trim().min(1).max(40);
 
 export const profileSchema = z
   .strictObject({
@@ -19,9 +20,8 @@ export const profileUpdateSchema = z
   .strictObject({
     preferred_discipline: z.enum(CLIMB_TYPES).nullable().optional(),
     preferred_grade_scale: z.enum(GRADE_SCALES).nullable().optional(),
-    home_gym: z.string().trim().max(200).nullable().optional(),
-    climbing_context: z
-      .string()
+    home_gym: text().trim().max(200).nullable().optional(),
+    climbing_context: text()
       .max(2000, { error: 'climbing_context must be at most 2000 characters' })
       .optional(),
     hold_colors: z

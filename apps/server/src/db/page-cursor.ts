@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { isoDateTime } from '@crux/contracts';
 import { AppError } from '../shared/errors.ts';
 
 /**
@@ -19,7 +20,7 @@ export function encodeCursor(at: string, id: string): string {
 /** Throws a 400 `validation_failed` for anything this API did not hand out. */
 export function decodeCursor(cursor: string): { at: string; id: string } {
   const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match)
+  if (!match || !isoDateTime.safeParse(match[1]).success)
     throw new AppError('validation_failed', 'before: not a cursor this API gave out (use next_before)');
   return { at: match[1]!, id: match[2]! };
 }

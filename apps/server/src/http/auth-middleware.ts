@@ -1,4 +1,6 @@
 import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
+import { METHOD_NAME_ALL } from 'hono/router';
 import type { TokenService } from '../auth/tokens.ts';
 import { AppError } from '../shared/errors.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
@@ -7,6 +9,8 @@ import type { AppEnv } from './app-env.ts';
 /** Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401. */
 export function requireUser(tokens: TokenService, users: UsersRepo) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    // No handler for this method and path (only middleware matched): the answer is 404, token or not.
+    if (!matchedRoutes(c).some((route) => route.method !== METHOD_NAME_ALL)) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1])
