@@ -40,6 +40,8 @@ export interface ComposeOptions {
   catalog?: CatalogModel | undefined;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
   generationWaitMs?: number | undefined;
+  /** How soon an unknown key id may refetch the Supabase JWKS (default 30 s). */
+  jwksCooldownMs?: number | undefined;
   /** Access log, one line per request. */
   log?: ((line: string) => void) | undefined;
   /** Operator alerts and warnings (default: the access log, else the console). */
@@ -103,7 +105,11 @@ export function composeApp(
   });
   const limits = new DailyLimits(db);
   const users = new UsersRepo(db);
-  const tokens = new TokenService(config.jwtSecret);
+  const tokens = new TokenService({
+    secret: config.jwtSecret,
+    supabaseUrl: config.supabaseUrl,
+    jwksCooldownMs: options.jwksCooldownMs,
+  });
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
   const climbsRepo = new ClimbsRepo(db);

@@ -30,6 +30,8 @@ export interface ServerOptions {
   monitorIntervalMs?: number;
   /** A pending row older than this raises the `settlement_backlog` alert. */
   pendingAlertAfterMs?: number;
+  /** How soon an unknown key id may refetch the Supabase JWKS (default 30 s). */
+  jwksCooldownMs?: number;
   /** Skip the catalog lookup (the caller did it). */
   skipCatalogCheck?: boolean;
   log?: (line: string) => void;
@@ -68,6 +70,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { app, ledger, reconciler, background, readiness, credit, monitor } = composeApp(config, db, client, {
     catalog,
     generationWaitMs: options.generationWaitMs,
+    jwksCooldownMs: options.jwksCooldownMs,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
     log,
   });

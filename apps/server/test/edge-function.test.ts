@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
+import { JwksServer, signingKey } from './support/jwks-server.ts';
 import { readSse } from './support/sse.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -43,9 +45,11 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
   () => {
     let h: Harness;
     let edge: { url: string; child: ChildProcess };
+    const project = new JwksServer();
     beforeAll(async () => {
       h = await startHarness(); // migrates the database the function will use
       edge = await startEdgeFunction({
+        SUPABASE_URL: await project.start(),
         SUPABASE_DB_URL: h.databaseUrl!,
         OPENROUTER_MODEL: h.config.openRouter.model,
         OPENROUTER_BASE_URL: h.config.openRouter.baseUrl,
@@ -55,6 +59,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
     afterAll(async () => {
       edge?.child.kill();
       await h.close();
+      await project.stop();
     });
 
     it('serves the same API: signup, a streamed chat with its exact cost, the ledger', async () => {
@@ -82,6 +87,18 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
 
       const health = (await (await fetch(`${edge.url}/healthz`)).json()) as { db: string };
       expect(health.db).toBe('postgres');
+    });
+
+    it('accepts Supabase Auth tokens signed with the project’s ES256 and RS256 keys, refuses anonymous ones', async () => {
+      const keys = await Promise.all([signingKey('ES256', 'edge-es'), signingKey('RS256', 'edge-rs')]);
+      project.published = keys;
+      const limits = (token: string) =>
+        fetch(`${edge.url}/v1/usage/limits`, { headers: { authorization: `Bearer ${token}` } });
+      for (const key of keys) expect((await limits(await project.sign(key, randomUUID()))).status).toBe(200);
+      const anonymous = await project.sign(keys[0], randomUUID(), { is_anonymous: true });
+      expect((await limits(anonymous)).status).toBe(403);
+      const anonRole = await project.sign(keys[0], randomUUID(), { role: 'anon' });
+      expect((await limits(anonRole)).status).toBe(401);
     });
 
     it('answers 503 JSON when misconfigured, naming nothing secret', async () => {

@@ -6,7 +6,7 @@ import { API_ROUTES, climbIdParam, type RouteContract } from './routes.ts';
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid JSON, or a field failed validation (`invalid_json`, `validation_failed`)',
   401: 'Missing, invalid or expired token (`unauthorized`, `invalid_credentials`)',
-  403: 'Not allowed (`forbidden`)',
+  403: 'Not allowed (`forbidden`), e.g. an anonymous sign-in or a non-admin',
   404: 'Not found (`not_found`)',
   409: 'Conflict (`email_taken`, `idempotency_conflict`)',
   413: 'Body too large (`payload_too_large`)',
@@ -38,7 +38,10 @@ function successContent(route: RouteContract) {
 }
 
 function operation(route: RouteContract): ZodOpenApiOperationObject {
-  const errorStatuses = new Set([...(route.body || route.query ? [400] : []), ...(route.auth ? [401] : [])]);
+  const errorStatuses = new Set([
+    ...(route.body || route.query ? [400] : []),
+    ...(route.auth ? [401, 403] : []),
+  ]);
   for (const status of route.errors ?? []) errorStatuses.add(status);
   const content = successContent(route);
   const header = route.idempotent

@@ -55,7 +55,7 @@ export interface RouteContract {
   /** Takes an `Idempotency-Key` header. */
   idempotent?: boolean;
   success: { status: 200 | 201 | 204; body: ResponseBody };
-  /** Error statuses beyond the ones every route may answer (400 and, with `auth`, 401). */
+  /** Error statuses beyond the ones every route may answer (400 and, with `auth`, 401 and 403). */
   errors?: number[];
   /** Non-success statuses whose body is this route's own schema, not an error body (`/readyz`'s 503). */
   statusBodies?: Partial<Record<number, z.ZodType>>;

@@ -135,6 +135,13 @@ export const envParts = {
         .min(32, { error: 'must be at least 32 characters (generate one with `openssl rand -hex 32`)' }),
     })
     .transform((env) => env.AUTH_JWT_SECRET),
+  supabase: z
+    .object({
+      SUPABASE_URL: optional(
+        z.url({ protocol: /^https?$/, error: 'must be the project URL, e.g. https://abcd1234.supabase.co' }),
+      ),
+    })
+    .transform((env) => env.SUPABASE_URL?.replace(/\/+$/, '')),
   limits: z
     .object({
       DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
@@ -201,6 +208,8 @@ export interface Config extends DatabaseSettings {
   port: number;
   host: string;
   jwtSecret: string;
+  /** When set, this Supabase project's Auth tokens are accepted. */
+  supabaseUrl: string | undefined;
   limits: z.output<EnvParts['limits']>;
   adminEmails: string[];
   /** Browser origins allowed to call the API (CORS); none by default. */
@@ -249,6 +258,7 @@ export function parseConfig(source: Env): Config {
     openRouter: { ...env.upstream, model: env.model, maxTokens: env.maxTokens },
     ...env.listen,
     jwtSecret: env.auth,
+    supabaseUrl: env.supabase,
     limits: env.limits,
     adminEmails: env.admins,
     corsOrigins: env.cors,

@@ -4,7 +4,11 @@ import type { User } from '../users/users-repo.ts';
 export interface AppEnv {
   Variables: {
     /** Set by the auth middleware. */
-    user: Pick<User, 'id'> & { email: string | undefined };
+    user: Pick<User, 'id'> & {
+      email: string | undefined;
+      /** Admin by a token claim only Supabase's service role can set (`app_metadata.crux_admin`). */
+      adminClaim: boolean;
+    };
     /** Set by the request-id middleware: the client's X-Request-Id when safe, otherwise a new UUID. */
     requestId: string;
   };

@@ -17,8 +17,10 @@ export function requireUser(tokens: TokenService, users: UsersRepo) {
       throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
     const claims = await tokens.verify(match[1]);
     if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
+    if (claims.anonymous)
+      throw new AppError('forbidden', 'Anonymous sign-ins cannot use Crux; sign in with an account.');
     await users.ensure(claims.userId, claims.email);
-    c.set('user', { id: claims.userId, email: claims.email });
+    c.set('user', { id: claims.userId, email: claims.email, adminClaim: claims.admin });
     await next();
   });
 }

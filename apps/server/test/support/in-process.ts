@@ -80,7 +80,7 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
   await migrate(db); // nothing to apply on a copy of the template
   const { app, background } = composeApp(config, db, client, { catalog, generationWaitMs: 2_000 });
 
-  const tokens = new TokenService(config.jwtSecret);
+  const tokens = new TokenService({ secret: config.jwtSecret });
 
   const request: InProcessApp['request'] = async (path, init = {}) => {
     const { token, json, ...rest } = init;
