@@ -32,6 +32,7 @@ import { CreditMonitor } from './ops/credit.ts';
 import { OpsMonitor } from './ops/monitor.ts';
 import { Readiness } from './ops/readiness.ts';
 import { BackgroundTasks } from './shared/background.ts';
+import { AdminGrants } from './users/admin-grants.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
 
@@ -148,6 +149,7 @@ export function composeApp(
     tokens,
     auth: new AuthService(users, tokens),
     users,
+    adminGrants: new AdminGrants(db),
     profiles,
     climbs: new ClimbsService(climbsRepo, idempotency),
     climbsRepo,

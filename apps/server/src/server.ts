@@ -63,6 +63,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   if (!options.skipCatalogCheck)
     catalog = await checkModelAgainstCatalog(client, config.openRouter.model, log);
 
+  if (config.adminEmails.length > 0)
+    log(
+      '[crux] ADMIN_EMAILS no longer makes anyone admin (addresses are not verified): use `crux admin grant EMAIL|ID`.',
+    );
   const db = await openDb(config);
   const applied = await migrate(db);
   if (applied.length) log(`[crux] applied migrations: ${applied.join(', ')}`);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminUsageSchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminGrants } from '../src/users/admin-grants.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 /** A local Slack-style webhook receiver: records every JSON body; answers `statuses` in turn, then 200. */
@@ -42,7 +43,7 @@ describe('credit and alerts', { timeout: 60_000 }, () => {
     receiver.statuses.push(500); // the first POST fails: the alert must be tried again
     h = await startHarness({
       simulator: { totalCredits: '3.5' },
-      env: { CREDIT_WARN_USD: '5', ALERT_WEBHOOK_URL: webhook, ADMIN_EMAILS: admin },
+      env: { CREDIT_WARN_USD: '5', ALERT_WEBHOOK_URL: webhook },
       server: { pendingAlertAfterMs: 60_000 },
     });
   });
@@ -65,7 +66,8 @@ describe('credit and alerts', { timeout: 60_000 }, () => {
   });
 
   it('shows the credit left in the admin usage API and /metrics', async () => {
-    const { token } = await h.signup(admin);
+    const { token, userId } = await h.signup(admin);
+    await new AdminGrants(h.server.db).grant(userId); // as `crux admin grant` does
     h.simulator.enqueue({ cost: '0.25' });
     await h.chat(token, 'hello');
     await h.settled();

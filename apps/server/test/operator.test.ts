@@ -1,28 +1,15 @@
 import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCrux } from './support/cli.ts';
+import { cruxFor } from './support/cli.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
-/** Runs `crux …` against the harness's database, as an operator would. */
-function crux(h: Harness, args: string[]) {
-  return runCrux(
-    args,
-    {
-      OPENROUTER_MODEL: 'google/gemini-2.5-pro',
-      OPENROUTER_BASE_URL: h.simulator.baseUrl,
-      AUTH_JWT_SECRET: h.config.jwtSecret,
-      CRUX_DATA_DIR: h.dataDir,
-      ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
-    },
-    h.dataDir,
-  );
-}
+const crux = cruxFor;
 
 describe('operator views of spend', { timeout: 60_000 }, () => {
   let h: Harness;
   const admin = 'ops@crux.example';
   beforeAll(async () => {
-    h = await startHarness({ env: { ADMIN_EMAILS: `someone@else.example, ${admin.toUpperCase()}` } });
+    h = await startHarness();
   });
   afterAll(() => h.close());
 
@@ -37,6 +24,9 @@ describe('operator views of spend', { timeout: 60_000 }, () => {
     expect(await forbidden.json()).toMatchObject({ error: { code: 'forbidden' } });
 
     const { token } = await h.signup(admin);
+    await h.stopServer(); // the embedded database belongs to one process
+    expect((await crux(h, ['admin', 'grant', admin.toUpperCase()])).code).toBe(0);
+    await h.restart();
     const response = await h.request('/v1/admin/usage?group_by=user', { token });
     expect(response.status).toBe(200);
     const body = (await response.json()) as {

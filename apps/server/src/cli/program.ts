@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { runAdmin } from './admin-commands.ts';
 import { runDemo } from './demo.ts';
 import {
   runMigrate,
@@ -72,6 +73,15 @@ export function buildProgram(done: (code: number) => void): Command {
     .argument('<usd|default>', 'e.g. 0.50', budget)
     .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR'))
     .action((email: string, amount: string | null) => run(runUserBudget(email, amount)));
+
+  const admin = program.command('admin').description("who may read everyone's usage (GET /v1/admin/usage)");
+  for (const action of ['grant', 'revoke'] as const)
+    admin
+      .command(action)
+      .description(action === 'grant' ? 'make a user an admin' : "take a user's admin rights away")
+      .argument('<email|id>', "the user's e-mail or id")
+      .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR'))
+      .action((who: string) => run(runAdmin(action, who)));
 
   program
     .command('usage')

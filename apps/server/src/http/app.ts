@@ -21,6 +21,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { CreditMonitor } from '../ops/credit.ts';
 import type { Readiness } from '../ops/readiness.ts';
 import { AppError } from '../shared/errors.ts';
+import type { AdminGrants } from '../users/admin-grants.ts';
 import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
@@ -40,6 +41,7 @@ export interface AppDeps {
   tokens: TokenService;
   auth: AuthService;
   users: UsersRepo;
+  adminGrants: AdminGrants;
   profiles: ProfilesRepo;
   climbs: ClimbsService;
   climbsRepo: ClimbsRepo;

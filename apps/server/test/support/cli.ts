@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Harness } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -75,4 +76,19 @@ export function stopCrux(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Runs `crux …` against a harness's database, as its operator would. */
+export function cruxFor(h: Harness, args: string[]): Promise<CliResult> {
+  return runCrux(
+    args,
+    {
+      OPENROUTER_MODEL: 'google/gemini-2.5-pro',
+      OPENROUTER_BASE_URL: h.simulator.baseUrl,
+      AUTH_JWT_SECRET: h.config.jwtSecret,
+      CRUX_DATA_DIR: h.dataDir,
+      ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
+    },
+    h.dataDir,
+  );
 }

@@ -6,13 +6,15 @@ import {
   type InProcessApp,
   startInProcessApp,
 } from '../../../test/support/in-process.ts';
+import { AdminGrants } from '../../users/admin-grants.ts';
 
 const ADMIN = 'ops@example.com';
 let h: InProcessApp;
 let admin: { token: string; userId: string };
 beforeAll(async () => {
-  h = await startInProcessApp({ env: { ADMIN_EMAILS: ADMIN, DAILY_BUDGET_USD: '5' } });
+  h = await startInProcessApp({ env: { DAILY_BUDGET_USD: '5' } });
   admin = await h.signup(ADMIN.toUpperCase());
+  await new AdminGrants(h.db).grant(admin.userId); // as `crux admin grant` does
 });
 afterAll(() => h?.close());
 
@@ -70,7 +72,7 @@ describe('usage: happy path', () => {
     expect(filtered.records).toHaveLength(2);
   });
 
-  it('GET /v1/admin/usage answers everyone, per user, to an operator in ADMIN_EMAILS', async () => {
+  it('GET /v1/admin/usage answers everyone, per user, to an operator granted admin rights', async () => {
     const one = await climberWithTwoChats();
     const two = await climberWithTwoChats();
     const summary = await get(adminUsageSchema, '/v1/admin/usage', admin.token);
@@ -127,7 +129,7 @@ describe('usage: access', () => {
     },
   );
 
-  it('GET /v1/admin/usage answers 403 forbidden to a climber not in ADMIN_EMAILS', async () => {
+  it('GET /v1/admin/usage answers 403 forbidden to a climber without a grant', async () => {
     const { token } = await climberWithTwoChats();
     await expectError(await h.request('/v1/admin/usage', { token }), 403, 'forbidden');
   });

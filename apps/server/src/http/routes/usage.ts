@@ -5,17 +5,17 @@ import type { Budgets } from '../../ledger/budgets.ts';
 import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
 import type { CreditMonitor } from '../../ops/credit.ts';
-import { AppError } from '../../shared/errors.ts';
-import type { UsersRepo } from '../../users/users-repo.ts';
+import type { AdminGrants } from '../../users/admin-grants.ts';
+import { requireAdmin } from '../admin-middleware.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readQuery } from '../body.ts';
 
 export function usageRoutes(deps: {
-  config: Pick<Config, 'limits' | 'adminEmails'>;
+  config: Pick<Config, 'limits'>;
   limits: DailyLimits;
   budgets: Budgets;
   usage: UsageQueries;
-  users: UsersRepo;
+  adminGrants: AdminGrants;
   credit: CreditMonitor;
 }) {
   const app = new Hono<AppEnv>();
@@ -49,11 +49,7 @@ export function usageRoutes(deps: {
     return c.json(await deps.usage.records(c.var.user.id, readQuery(c, usageRecordsQuerySchema)));
   });
 
-  app.get('/admin/usage', async (c) => {
-    const user = await deps.users.findById(c.var.user.id);
-    if (!user || !deps.config.adminEmails.includes(user.email.toLowerCase())) {
-      throw new AppError('forbidden', "Only operators listed in ADMIN_EMAILS can see everyone's usage.");
-    }
+  app.get('/admin/usage', requireAdmin(deps.adminGrants), async (c) => {
     const query = readQuery(c, adminUsageQuerySchema);
     const [summary, credit] = await Promise.all([
       deps.usage.summary({ userId: null, groupBy: query.group_by, from: query.from, to: query.to }),
