@@ -61,6 +61,27 @@ describe('auth', () => {
     expect((await login(other.email, 'correct horse battery')).status).toBe(200);
   }, 60_000);
 
+  it('takes as long for an unknown account as for a wrong password (no account probing by timing)', async () => {
+    const { email } = await h.signup();
+    const timed = async (who: string) => {
+      const started = performance.now();
+      const response = await h.request('/v1/auth/login', {
+        method: 'POST',
+        json: { email: who, password: 'not-the-password' },
+      });
+      expect(response.status).toBe(401);
+      return performance.now() - started;
+    };
+    const median = async (who: string) => {
+      const times = [await timed(who), await timed(who), await timed(who)].sort((x, y) => x - y);
+      return times[1]!;
+    };
+    const unknown = await median(`nobody-${Date.now()}@example.com`);
+    const wrong = await median(email);
+    // Both run one scrypt (hundreds of ms); without the dummy hash an unknown account took ~3 ms.
+    expect(unknown).toBeGreaterThan(wrong * 0.5);
+  }, 60_000);
+
   it('rejects a password shorter than 8 characters', async () => {
     const response = await h.request('/v1/auth/signup', {
       method: 'POST',

@@ -144,7 +144,7 @@ describe('unknown routes', () => {
     ['POST', '/v1/nope/deeper'],
     ['PUT', '/v1/climbs'],
     ['POST', '/v1/usage'],
-    ['GET', '/nothing-here'],
+    ['POST', '/nothing-here'],
   ])('%s %s answers 404 JSON with or without a token', async (method, path) => {
     for (const headers of [{}, { authorization: `Bearer ${token}` }, { authorization: 'Bearer forged' }]) {
       const response = await fetch(`${h.url}${path}`, { method, headers });

@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors.ts';
 import type { User, UsersRepo } from '../users/users-repo.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import type { TokenService } from './tokens.ts';
 
 export interface Session {
@@ -29,7 +29,9 @@ export class AuthService {
         'retry-after': String(found.locked_for_seconds),
       });
     }
-    const valid = found?.password_hash ? await verifyPassword(password, found.password_hash) : false;
+    const valid = found?.password_hash
+      ? await verifyPassword(password, found.password_hash)
+      : await verifyAgainstDummy(password);
     if (found) await this.users.recordLogin(found.id, valid);
     if (!found || !valid) throw new AppError('invalid_credentials', 'The e-mail or password is wrong.');
     const user = { id: found.id, email: found.email };

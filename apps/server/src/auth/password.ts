@@ -20,6 +20,18 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+let dummy: Promise<string> | undefined;
+
+/**
+ * Spends what checking a real password costs, for a login whose account does not exist (or has
+ * no password): the answer's timing then does not tell whether an account exists.
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  dummy ??= hashPassword('crux-dummy-password');
+  await verifyPassword(password, await dummy);
+  return false;
+}
+
 /** Checks a password against a stored hash in constant time. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
