@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { type Config, parseConfig } from '../../src/config/env.ts';
 import { type CruxServer, type ServerOptions, startServer } from '../../src/server.ts';
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
 import { checkResponseAgainstDocument } from './contract-check.ts';
+import { signupThrough } from './signup.ts';
 import { type ChatResult, readChat } from './sse.ts';
 import { TEST_JWT_SECRET } from './test-env.ts';
 
@@ -143,16 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dbKind,
     databaseUrl: database?.url,
     request,
-    async signup(email = `climber-${randomUUID()}@example.com`) {
-      const response = await request('/v1/auth/signup', {
-        method: 'POST',
-        json: { email, password: 'correct horse battery' },
-      });
-      if (response.status !== 201)
-        throw new Error(`signup failed: ${response.status} ${await response.text()}`);
-      const body = (await response.json()) as { token: string; user: { id: string } };
-      return { token: body.token, userId: body.user.id, email };
-    },
+    signup: (email?: string) => signupThrough(request, email),
     async chat(token, message, headers = {}) {
       return readChat(await request('/v1/chat', { method: 'POST', token, json: { message }, headers }));
     },

@@ -16,6 +16,7 @@ import type { AppEnv } from '../../src/http/app-env.ts';
 import { OpenRouterClient } from '../../src/llm/openrouter-client.ts';
 import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/server.ts';
 import { checkResponseAgainstDocument } from './contract-check.ts';
+import { signupThrough } from './signup.ts';
 import { type ChatResult, readChat } from './sse.ts';
 import { badTokens, TEST_JWT_SECRET } from './test-env.ts';
 
@@ -99,16 +100,7 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
     db,
     simulator,
     request,
-    async signup(email = `climber-${randomUUID()}@example.com`) {
-      const response = await request('/v1/auth/signup', {
-        method: 'POST',
-        json: { email, password: 'correct horse battery' },
-      });
-      if (response.status !== 201)
-        throw new Error(`signup failed: ${response.status} ${await response.text()}`);
-      const body = (await response.json()) as { token: string; user: { id: string } };
-      return { token: body.token, userId: body.user.id, email };
-    },
+    signup: (email?: string) => signupThrough(request, email),
     async user(email = `climber-${randomUUID()}@example.com`) {
       const userId = randomUUID();
       return { token: await tokens.sign(userId, email), userId, email };

@@ -14,25 +14,21 @@ export function ChoiceChips<T extends string>(
 ) {
   const { legend, name, options, label = String, value, onChange, hint, required } = props;
   return (
-    <fieldset className="chips">
-      <legend>{legend}</legend>
-      {hint && <p className="hint">{hint}</p>}
-      <div className="chip-row">
-        {options.map((option) => (
-          <label key={option} className="chip">
-            <input
-              type="radio"
-              name={name}
-              value={option}
-              checked={value === option}
-              required={required}
-              onChange={() => onChange(option)}
-            />
-            <span>{label(option)}</span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
+    <ChipFieldset legend={legend} hint={hint}>
+      {options.map((option) => (
+        <label key={option} className="chip">
+          <input
+            type="radio"
+            name={name}
+            value={option}
+            checked={value === option}
+            required={required}
+            onChange={() => onChange(option)}
+          />
+          <span>{label(option)}</span>
+        </label>
+      ))}
+    </ChipFieldset>
   );
 }
 
@@ -44,23 +40,38 @@ export function MultiChips<T extends string>(
   const toggle = (option: T) =>
     onChange(values.includes(option) ? values.filter((v) => v !== option) : [...values, option]);
   return (
+    <ChipFieldset legend={legend} hint={hint}>
+      {options.map((option) => (
+        <label key={option} className="chip">
+          <input
+            type="checkbox"
+            name={name}
+            value={option}
+            checked={values.includes(option)}
+            onChange={() => toggle(option)}
+          />
+          <span>{label(option)}</span>
+        </label>
+      ))}
+    </ChipFieldset>
+  );
+}
+
+/** The frame both kinds of chips share: a fieldset with its legend, an optional hint, and the row. */
+function ChipFieldset({
+  legend,
+  hint,
+  children,
+}: {
+  legend: ReactNode;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
     <fieldset className="chips">
       <legend>{legend}</legend>
       {hint && <p className="hint">{hint}</p>}
-      <div className="chip-row">
-        {options.map((option) => (
-          <label key={option} className="chip">
-            <input
-              type="checkbox"
-              name={name}
-              value={option}
-              checked={values.includes(option)}
-              onChange={() => toggle(option)}
-            />
-            <span>{label(option)}</span>
-          </label>
-        ))}
-      </div>
+      <div className="chip-row">{children}</div>
     </fieldset>
   );
 }
