@@ -1,8 +1,7 @@
 /**
- * npm run bench: time-to-first-token and total time of a streamed chat, called directly on the
- * simulator and through Crux's full chat path (auth, limit, prompt, ledger, stream, settlement),
- * on loopback, on the embedded database (or the Postgres server in BENCH_DATABASE_URL).
- * Prints p50/p99 and Crux's overhead.
+ * P1: time-to-first-token and total time of a streamed chat, called directly on the simulator and
+ * through Crux's full chat path (auth, limit, prompt, ledger, stream, settlement), on loopback,
+ * paired call by call. BENCH_ITERATIONS (default 300).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { parseConfig } from '../apps/server/src/config/env.ts';
 import { startServer } from '../apps/server/src/server.ts';
 import { OpenRouterSimulator } from '../apps/server/src/simulator/server.ts';
+import { type BenchOptions, type BenchSection, formatMs, percentile } from './report.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const WARMUP = 30;
@@ -37,14 +37,7 @@ async function timeStream(
   return { ttft, total: performance.now() - start };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const fmt = (ms: number) => `${ms.toFixed(2).padStart(7)} ms`;
-
-async function main() {
+export async function runP1(options: BenchOptions): Promise<BenchSection> {
   const simulator = new OpenRouterSimulator({ defaults: { generationDelayMs: 0, keepAlives: 1 } });
   const baseUrl = await simulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'crux-bench-'));
@@ -55,7 +48,7 @@ async function main() {
     CRUX_DATA_DIR: dataDir,
     PORT: '0',
     DAILY_CHAT_LIMIT: String(ITERATIONS * 4),
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   const server = await startServer(config, { log: () => {} });
   const signup = await fetch(`${server.url}/v1/auth/signup`, {
@@ -107,35 +100,40 @@ async function main() {
   }
   const elapsed = (performance.now() - started) / 1000;
 
-  const row = (name: string, times: Timing[]) => {
-    const ttft = times.map((t) => t.ttft);
-    const total = times.map((t) => t.total);
-    console.log(
-      `${name.padEnd(22)} ttft p50 ${fmt(percentile(ttft, 50))}  p99 ${fmt(percentile(ttft, 99))}   total p50 ${fmt(percentile(total, 50))}  p99 ${fmt(percentile(total, 99))}`,
-    );
-  };
   const database = server.db.kind === 'embedded' ? 'embedded database' : 'Postgres server';
-  console.log(
-    `\nStreamed chat, ${ITERATIONS} iterations each, loopback, ${database} (${elapsed.toFixed(1)} s)`,
-  );
-  row('simulator directly', directTimes);
-  row('through Crux', cruxTimes);
-  // Paired: each iteration's Crux time minus the direct call made right before it.
-  const overhead = (pick: (t: Timing) => number, p: number) =>
+  const ttft = (times: Timing[], p: number) =>
     percentile(
-      cruxTimes.map((t, i) => pick(t) - pick(directTimes[i]!)),
+      times.map((t) => t.ttft),
       p,
     );
-  console.log(
-    `${'Crux overhead'.padEnd(22)} ttft p50 ${fmt(overhead((t) => t.ttft, 50))}  p99 ${fmt(overhead((t) => t.ttft, 99))}   total p50 ${fmt(overhead((t) => t.total, 50))}  p99 ${fmt(overhead((t) => t.total, 99))}`,
-  );
-  console.log(
-    `Goal: overhead p50 <= 1 ms, p99 <= 5 ms. RSS after run: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
-  );
-
+  // Paired: each iteration's Crux time minus the direct call made right before it.
+  const overhead = (p: number) =>
+    percentile(
+      cruxTimes.map((t, i) => t.ttft - directTimes[i]!.ttft),
+      p,
+    );
   await server.close();
   await simulator.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  return {
+    id: 'P1',
+    title: 'time to first token, full chat path',
+    setup: `${ITERATIONS} streamed chats each way, one at a time, loopback, ${database} (${elapsed.toFixed(1)} s)`,
+    figures: [
+      {
+        label: 'ttft p50',
+        crux: formatMs(ttft(cruxTimes, 50)),
+        direct: formatMs(ttft(directTimes, 50)),
+        goal: 'overhead below',
+      },
+      {
+        label: 'ttft p99',
+        crux: formatMs(ttft(cruxTimes, 99)),
+        direct: formatMs(ttft(directTimes, 99)),
+        goal: 'overhead below',
+      },
+      { label: 'overhead p50', crux: formatMs(overhead(50)), goal: '<= 1 ms', met: overhead(50) <= 1 },
+      { label: 'overhead p99', crux: formatMs(overhead(99)), goal: '<= 5 ms', met: overhead(99) <= 5 },
+    ],
+  };
 }
-
-await main();
