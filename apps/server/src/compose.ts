@@ -32,6 +32,9 @@ import { CreditMonitor } from './ops/credit.ts';
 import { OpsMonitor } from './ops/monitor.ts';
 import { Readiness } from './ops/readiness.ts';
 import { BackgroundTasks } from './shared/background.ts';
+import { AnonymousQuota } from './throttle/anonymous-quota.ts';
+import { AuthThrottle } from './throttle/auth-throttle.ts';
+import { RateCounters } from './throttle/rate-counters.ts';
 import { AdminGrants } from './users/admin-grants.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
@@ -111,6 +114,7 @@ export function composeApp(
     supabaseUrl: config.supabaseUrl,
     jwksCooldownMs: options.jwksCooldownMs,
   });
+  const rateCounters = new RateCounters(db);
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
   const climbsRepo = new ClimbsRepo(db);
@@ -147,7 +151,7 @@ export function composeApp(
     config,
     db,
     tokens,
-    auth: new AuthService(users, tokens),
+    auth: new AuthService(users, tokens, new AuthThrottle(rateCounters, config.throttles)),
     users,
     adminGrants: new AdminGrants(db),
     profiles,
@@ -158,6 +162,7 @@ export function composeApp(
     recommendations,
     messages,
     chat: new IdempotentChat(chat, idempotency),
+    anonymousQuota: new AnonymousQuota(rateCounters, config.anonymous),
     limits,
     budgets,
     usage: new UsageQueries(db),

@@ -54,6 +54,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
         OPENROUTER_MODEL: h.config.openRouter.model,
         OPENROUTER_BASE_URL: h.config.openRouter.baseUrl,
         AUTH_JWT_SECRET: h.config.jwtSecret,
+        SIGNUPS_PER_ADDRESS_PER_HOUR: '1',
       });
     });
     afterAll(async () => {
@@ -99,6 +100,20 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       expect((await limits(anonymous)).status).toBe(403);
       const anonRole = await project.sign(keys[0], randomUUID(), { role: 'anon' });
       expect((await limits(anonRole)).status).toBe(401);
+    });
+
+    it('counts each client by the X-Forwarded-For hop Supabase’s gateway appends', async () => {
+      const signupVia = (forwarded: string) =>
+        fetch(`${edge.url}/v1/auth/signup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded },
+          body: JSON.stringify({ email: `edge-${randomUUID()}@example.com`, password: 'edge-password' }),
+        });
+      expect((await signupVia('203.0.113.7')).status).toBe(201);
+      const again = await signupVia('10.6.6.6, 203.0.113.7'); // a forged entry on the left changes nothing
+      expect(again.status).toBe(429);
+      expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await signupVia('203.0.113.8')).status).toBe(201);
     });
 
     it('answers 503 JSON when misconfigured, naming nothing secret', async () => {

@@ -10,13 +10,25 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found (`not_found`)',
   409: 'Conflict (`email_taken`, `idempotency_conflict`)',
   413: 'Body too large (`payload_too_large`)',
-  429: 'A daily limit, budget or throttle (`daily_limit_reached`, `budget_exceeded`, `too_many_attempts`); see `Retry-After`',
+  429: 'A daily limit, budget or throttle (`daily_limit_reached`, `budget_exceeded`, `too_many_attempts`, `upstream_rate_limited`); `Retry-After` says when to try again',
   502: 'The upstream model failed (`upstream_error`, `upstream_timeout`, `coach_unavailable`, …)',
   503: 'The database or upstream is unavailable (`service_unavailable`, `upstream_unavailable`, …)',
 };
 
+/** Every 429 says when to try again. */
+const retryAfter = z.strictObject({
+  'Retry-After': z
+    .string()
+    .regex(/^[1-9]\d*$/)
+    .meta({
+      description: 'Seconds until the limit lets this request through (a daily limit: until 00:00 UTC)',
+      example: '3600',
+    }),
+});
+
 const errorResponse = (status: number) => ({
   description: STATUS_TEXT[status] ?? 'Error',
+  ...(status === 429 ? { headers: retryAfter } : {}),
   content: { 'application/json': { schema: errorBodySchema } },
 });
 

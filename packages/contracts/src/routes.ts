@@ -78,7 +78,7 @@ export const API_ROUTES = [
     auth: false,
     body: jsonBody(signupRequestSchema),
     success: { status: 201, body: json(sessionSchema) },
-    errors: [409],
+    errors: [409, 429],
   },
   {
     id: 'login',

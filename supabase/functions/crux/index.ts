@@ -22,6 +22,9 @@ async function buildHandler(): Promise<(request: Request) => Response | Promise<
     // Supabase gives every function its database URL; DATABASE_URL wins when set.
     DATABASE_URL: env.DATABASE_URL || env.SUPABASE_DB_URL,
     CRUX_DATA_DIR: env.CRUX_DATA_DIR || '/tmp/crux',
+    // The socket's peer is Supabase's gateway, which passes the client's address in
+    // X-Forwarded-For: trust that one hop (its rightmost entry) unless TRUST_PROXY says otherwise.
+    TRUST_PROXY: env.TRUST_PROXY || '1',
   });
   if (!config.databaseUrl)
     throw new ConfigError(['DATABASE_URL (or SUPABASE_DB_URL) is required on Edge Functions']);

@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors.ts';
+import type { AuthThrottle } from '../throttle/auth-throttle.ts';
 import type { User, UsersRepo } from '../users/users-repo.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import type { TokenService } from './tokens.ts';
@@ -8,32 +9,33 @@ export interface Session {
   user: User;
 }
 
-/** Sign-up and login. A run of wrong passwords locks the account for a while (see UsersRepo.recordLogin). */
+/**
+ * Sign-up and login, each throttled by the client's address before any password is hashed
+ * (see AuthThrottle): wrong passwords count per account and address, and per address.
+ */
 export class AuthService {
   constructor(
     private readonly users: UsersRepo,
     private readonly tokens: TokenService,
+    private readonly throttle: AuthThrottle,
   ) {}
 
-  async signup(email: string, password: string): Promise<Session> {
+  async signup(email: string, password: string, clientAddress: string): Promise<Session> {
+    await this.throttle.signup(clientAddress);
     const user = await this.users.create(email, await hashPassword(password));
     if (!user)
       throw new AppError('email_taken', 'An account with this e-mail already exists; log in instead.');
     return { token: await this.tokens.sign(user.id, user.email), user };
   }
 
-  async login(email: string, password: string): Promise<Session> {
+  async login(email: string, password: string, clientAddress: string): Promise<Session> {
+    const attempt = await this.throttle.login(email, clientAddress);
     const found = await this.users.findByEmail(email);
-    if (found?.locked_for_seconds) {
-      throw new AppError('too_many_attempts', 'Too many wrong passwords for this account; try again later.', {
-        'retry-after': String(found.locked_for_seconds),
-      });
-    }
     const valid = found?.password_hash
       ? await verifyPassword(password, found.password_hash)
       : await verifyAgainstDummy(password);
-    if (found) await this.users.recordLogin(found.id, valid);
     if (!found || !valid) throw new AppError('invalid_credentials', 'The e-mail or password is wrong.');
+    await attempt.succeeded();
     const user = { id: found.id, email: found.email };
     return { token: await this.tokens.sign(user.id, user.email), user };
   }

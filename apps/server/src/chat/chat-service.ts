@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
 import type { Config } from '../config/env.ts';
-import type { DailyLimits } from '../ledger/limits.ts';
+import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { billingFromUsage } from '../ledger/settlement.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
 import type { CollectedStream } from '../llm/collect-stream.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, LimitError } from '../shared/errors.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
 import { bestEffort, EventOutput } from './upstream-turn.ts';
@@ -158,8 +158,10 @@ export class ChatService {
 }
 
 function limitError(limit: number): AppError {
-  return new AppError(
+  return new LimitError(
     'daily_limit_reached',
+    'daily_chat',
     `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
+    secondsUntilUtcMidnight(),
   );
 }

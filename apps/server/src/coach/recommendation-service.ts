@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import type { Config } from '../config/env.ts';
 import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import type { DailyLimits } from '../ledger/limits.ts';
+import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
 import { UpstreamError } from '../llm/errors.ts';
 import type { ChatMessage } from '../llm/types.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, LimitError } from '../shared/errors.ts';
 import type { ClimberContext } from './climber-context.ts';
 import { parseRecommendation, type RecommendationContent } from './recommendation-schema.ts';
 import type { RecommendationsRepo, StoredRecommendation } from './recommendations-repo.ts';
@@ -84,9 +84,11 @@ export class RecommendationService {
     const { config, limits } = this.deps;
     const verdict = await limits.take(userId, 'recommendations', config.limits.dailyRecommendations);
     if (!verdict.allowed) {
-      throw new AppError(
+      throw new LimitError(
         'daily_limit_reached',
+        'daily_recommendations',
         `You have used all ${config.limits.dailyRecommendations} recommendations for today; they reset at 00:00 UTC.`,
+        secondsUntilUtcMidnight(),
       );
     }
     const messages = await this.deps.context.coachPrompt(userId);

@@ -2,6 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { integer, optional } from './env-schema.ts';
+import {
+  type AnonymousSettings,
+  type NetworkSettings,
+  type ThrottleSettings,
+  throttleEnvParts,
+} from './env-throttles.ts';
 import { isModelIdFormat } from './model-id.ts';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -18,19 +25,6 @@ export function envFilePath(env: Record<string, string | undefined> = process.en
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 type Env = Record<string, string | undefined>;
-
-/** Empty strings (common in `.env` files) count as unset. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-const integer = (fallback: number, name: string) =>
-  z.preprocess(
-    (value) => (value === undefined || value === '' ? String(fallback) : value),
-    z
-      .string()
-      .regex(/^\d+$/, { error: `${name} must be a whole number of 0 or more` })
-      .transform(Number),
-  );
 
 const usd = (example: string) =>
   optional(z.string().regex(DECIMAL, { error: `must be a decimal amount in USD, e.g. ${example}` }));
@@ -192,6 +186,7 @@ export const envParts = {
       ),
     })
     .transform((env) => ({ creditWarnUsd: env.CREDIT_WARN_USD, alertWebhookUrl: env.ALERT_WEBHOOK_URL })),
+  ...throttleEnvParts,
 };
 
 export type EnvParts = typeof envParts;
@@ -215,6 +210,12 @@ export interface Config extends DatabaseSettings {
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   ops: OpsSettings;
+  /** Signup and login throttles, per hour. */
+  throttles: ThrottleSettings;
+  /** Which proxies may name the client's address (TRUST_PROXY, CLIENT_ADDRESS_HEADER). */
+  network: NetworkSettings;
+  /** Supabase anonymous sign-ins: refused unless allowed, then limited per client address. */
+  anonymous: AnonymousSettings;
 }
 
 export class ConfigError extends Error {
@@ -263,6 +264,9 @@ export function parseConfig(source: Env): Config {
     adminEmails: env.admins,
     corsOrigins: env.cors,
     ops: env.ops,
+    throttles: env.throttles,
+    network: env.network,
+    anonymous: env.anonymous,
   };
 }
 

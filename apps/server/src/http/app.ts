@@ -21,12 +21,15 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { CreditMonitor } from '../ops/credit.ts';
 import type { Readiness } from '../ops/readiness.ts';
 import { AppError } from '../shared/errors.ts';
+import type { AnonymousQuota } from '../throttle/anonymous-quota.ts';
 import type { AdminGrants } from '../users/admin-grants.ts';
 import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireUser } from './auth-middleware.ts';
+import { clientAddress } from './client-address.ts';
 import { errorBody, STATUS_BY_CODE } from './error-status.ts';
+import { limitRefusal } from './limit-refusal.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { climbsRoutes } from './routes/climbs.ts';
@@ -50,6 +53,8 @@ export interface AppDeps {
   recommendations: RecommendationService;
   messages: MessagesRepo;
   chat: IdempotentChat;
+  /** Anonymous users' daily limits per client address. */
+  anonymousQuota: AnonymousQuota;
   limits: DailyLimits;
   budgets: Budgets;
   usage: UsageQueries;
@@ -92,6 +97,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.var.requestId}`,
     );
   });
+  app.use(
+    clientAddress({
+      trustProxy: deps.config.network.trustProxy,
+      header: deps.config.network.clientAddressHeader,
+    }),
+  );
   if (deps.config.corsOrigins.length > 0) {
     app.use(
       '/v1/*',
@@ -133,7 +144,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/auth', authRoutes(deps));
 
   const authed = new Hono<AppEnv>();
-  authed.use(requireUser(deps.tokens, deps.users));
+  authed.use(requireUser(deps.tokens, deps.users, { allowAnonymous: deps.config.anonymous.allowed }));
   authed.route('/', profileRoutes(deps));
   authed.route('/', climbsRoutes(deps));
   authed.route('/', coachRoutes(deps));
@@ -148,6 +159,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const id = c.var.requestId;
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      const refusal = limitRefusal(error);
+      if (refusal) {
+        deps.metrics.limitRefused(refusal.limit);
+        c.header('retry-after', refusal.retryAfter);
+      }
       return c.json(errorBody(error.code, error.message, id, error.details), STATUS_BY_CODE[error.code]);
     }
     if (isDatabaseUnavailable(error)) {

@@ -6,8 +6,11 @@ import { AppError } from '../shared/errors.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
 
-/** Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401. */
-export function requireUser(tokens: TokenService, users: UsersRepo) {
+/**
+ * Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401; an anonymous
+ * sign-in is a 403 unless `allowAnonymous` (then limited per client address: AnonymousQuota).
+ */
+export function requireUser(tokens: TokenService, users: UsersRepo, options: { allowAnonymous: boolean }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     // No handler for this method and path (only middleware matched): the answer is 404, token or not.
     if (!matchedRoutes(c).some((route) => route.method !== METHOD_NAME_ALL)) return next();
@@ -17,10 +20,15 @@ export function requireUser(tokens: TokenService, users: UsersRepo) {
       throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
     const claims = await tokens.verify(match[1]);
     if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
-    if (claims.anonymous)
+    if (claims.anonymous && !options.allowAnonymous)
       throw new AppError('forbidden', 'Anonymous sign-ins cannot use Crux; sign in with an account.');
     await users.ensure(claims.userId, claims.email);
-    c.set('user', { id: claims.userId, email: claims.email, adminClaim: claims.admin });
+    c.set('user', {
+      id: claims.userId,
+      email: claims.email,
+      adminClaim: claims.admin,
+      anonymous: claims.anonymous,
+    });
     await next();
   });
 }

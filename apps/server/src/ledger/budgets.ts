@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import type { Db, Queryable } from '../db/types.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, LimitError } from '../shared/errors.ts';
+import { secondsUntilUtcMidnight } from './limits.ts';
 
 /** The operator's USD caps per UTC day; undefined means no cap. */
 export interface BudgetConfig {
@@ -72,9 +73,9 @@ export class Budgets {
     }
     const amount = worstCaseUsd ?? '0';
     const user = await tx.query(RESERVE_USER, [userId, this.config.dailyUsd ?? null, amount]);
-    if (user.length === 0) throw exceeded('Your daily coaching budget');
+    if (user.length === 0) throw exceeded('budget_user', 'Your daily coaching budget');
     const global = await tx.query(RESERVE_GLOBAL, [this.config.globalDailyUsd ?? null, amount]);
-    if (global.length === 0) throw exceeded("This server's daily coaching budget");
+    if (global.length === 0) throw exceeded('budget_global', "This server's daily coaching budget");
   }
 
   /** Today's spend, reservations and what is left for `userId`. */
@@ -120,9 +121,11 @@ function leftOf(limit: string, spent: string, reserved: string): string {
   return left.lt(0) ? '0' : left.toFixed();
 }
 
-function exceeded(whose: string): AppError {
-  return new AppError(
+function exceeded(limit: string, whose: string): AppError {
+  return new LimitError(
     'budget_exceeded',
+    limit,
     `${whose} for today cannot cover this request's worst-case cost; it resets at 00:00 UTC.`,
+    secondsUntilUtcMidnight(),
   );
 }

@@ -8,6 +8,11 @@ export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
+/** Whole seconds until the next UTC midnight (at least 1): the `Retry-After` of a daily limit. */
+export function secondsUntilUtcMidnight(now = new Date()): number {
+  return Math.max(1, Math.ceil((nextUtcMidnight(now).getTime() - now.getTime()) / 1000));
+}
+
 const TODAY = `(now() at time zone 'utc')::date`;
 
 /** Counts one more use today unless the limit is reached; returns nothing when refused. */

@@ -10,6 +10,7 @@ export class Metrics {
   private readonly tokens: Counter<'model' | 'endpoint' | 'kind'>;
   private readonly cost: Counter<'model' | 'endpoint'>;
   private readonly attempts: Counter<'model' | 'endpoint' | 'status'>;
+  private readonly refusals: Counter<'limit'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'crux_' });
@@ -44,10 +45,21 @@ export class Metrics {
       labelNames: ['model', 'endpoint', 'status'],
       registers: [this.registry],
     });
+    this.refusals = new Counter({
+      name: 'crux_limit_refusals_total',
+      help: 'Requests refused by a limit or throttle (429), by limit',
+      labelNames: ['limit'],
+      registers: [this.registry],
+    });
   }
 
   request(method: string, route: string, status: number): void {
     this.requests.inc({ method, route, status: String(status) });
+  }
+
+  /** One request refused by `limit` (e.g. `signup_address`, `daily_chat`, `budget_user`). */
+  limitRefused(limit: string): void {
+    this.refusals.inc({ limit });
   }
 
   settled(endpoint: string, model: string, settlement: Settlement): void {

@@ -14,3 +14,19 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/**
+ * A refusal by one of Crux's limits or throttles: answered 429 (or the code's status) with
+ * `Retry-After`, and counted in /metrics under `limit` (e.g. `signup_address`, `daily_chat`).
+ */
+export class LimitError extends AppError {
+  constructor(
+    code: ErrorCode,
+    readonly limit: string,
+    message: string,
+    retryAfterSeconds: number,
+  ) {
+    super(code, message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+    this.name = 'LimitError';
+  }
+}

@@ -8,13 +8,7 @@ export interface User {
 
 interface UserRow extends User {
   password_hash: string | null;
-  /** Seconds left on a lock after too many wrong passwords; 0 when not locked. */
-  locked_for_seconds: number;
 }
-
-/** Wrong passwords in a row that lock an account, and for how long. */
-const MAX_FAILED_LOGINS = 10;
-const LOCK_MINUTES = 15;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -48,26 +42,10 @@ export class UsersRepo {
 
   async findByEmail(email: string): Promise<UserRow | undefined> {
     const [row] = await this.db.query<UserRow>(
-      `select id, email, password_hash,
-              greatest(0, ceil(extract(epoch from (locked_until - now()))))::int as locked_for_seconds
-       from users where lower(email) = lower($1)`,
+      'select id, email, password_hash from users where lower(email) = lower($1)',
       [email],
     );
     return row;
-  }
-
-  /** Counts a wrong password (the 10th in a row locks the account) or clears the count on success. */
-  async recordLogin(id: string, succeeded: boolean): Promise<void> {
-    await this.db.query(
-      succeeded
-        ? 'update users set failed_logins = 0, locked_until = null where id = $1'
-        : `update users set
-             failed_logins = case when failed_logins + 1 >= ${MAX_FAILED_LOGINS} then 0 else failed_logins + 1 end,
-             locked_until = case when failed_logins + 1 >= ${MAX_FAILED_LOGINS}
-                                 then now() + interval '${LOCK_MINUTES} minutes' else locked_until end
-           where id = $1`,
-      [id],
-    );
   }
 
   async findById(id: string): Promise<User | undefined> {

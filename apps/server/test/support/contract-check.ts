@@ -61,6 +61,9 @@ export async function checkResponseAgainstDocument(
   }
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('application/json')) return;
+  // Every limit says when to try again (the document's 429 header).
+  if (response.status === 429 && !/^[1-9]\d*$/.test(response.headers.get('retry-after') ?? ''))
+    throw new Error(`${method} ${path} answered 429 without a Retry-After of whole seconds`);
   const validate = validatorFor(operation.template, operation.method, response.status);
   if (!validate) {
     // 413 (body limit) and 503 (database down) may come from any route.

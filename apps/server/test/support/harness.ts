@@ -10,7 +10,7 @@ import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/
 import { checkResponseAgainstDocument } from './contract-check.ts';
 import { signupThrough } from './signup.ts';
 import { type ChatResult, readChat } from './sse.ts';
-import { TEST_JWT_SECRET } from './test-env.ts';
+import { GENEROUS_THROTTLES, TEST_JWT_SECRET } from './test-env.ts';
 
 export { TEST_JWT_SECRET } from './test-env.ts';
 
@@ -98,6 +98,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DAILY_CHAT_LIMIT: '1000',
     DAILY_REC_LIMIT: '1000',
+    // Every test client signs up from loopback: throttle tests set their own limits.
+    ...GENEROUS_THROTTLES,
     ...(database
       ? {
           DATABASE_URL: options.rewriteDatabaseUrl

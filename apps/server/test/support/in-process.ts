@@ -18,7 +18,7 @@ import { OpenRouterSimulator, type SimulatorOptions } from '../../src/simulator/
 import { checkResponseAgainstDocument } from './contract-check.ts';
 import { signupThrough } from './signup.ts';
 import { type ChatResult, readChat } from './sse.ts';
-import { badTokens, TEST_JWT_SECRET } from './test-env.ts';
+import { badTokens, GENEROUS_THROTTLES, TEST_JWT_SECRET } from './test-env.ts';
 
 /** What `app.request` takes, plus a bearer `token` and a `json` body (sent with its content type). */
 export type RequestOptions = RequestInit & { token?: string; json?: unknown };
@@ -71,6 +71,8 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
     CRUX_DATA_DIR: dataDir,
     DAILY_CHAT_LIMIT: '1000',
     DAILY_REC_LIMIT: '1000',
+    // Every test client signs up from loopback: throttle tests set their own limits.
+    ...GENEROUS_THROTTLES,
     ...options.env,
   });
   const client = new OpenRouterClient({ baseUrl: config.openRouter.baseUrl, apiKey: undefined });

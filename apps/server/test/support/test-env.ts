@@ -3,6 +3,14 @@ import { SignJWT } from 'jose';
 /** The signing secret every test server is configured with. */
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
+/** Signup and login throttles no ordinary test reaches (every test client is on loopback). */
+export const GENEROUS_THROTTLES = {
+  SIGNUPS_PER_ADDRESS_PER_HOUR: '100000',
+  SIGNUPS_PER_HOUR: '100000',
+  LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: '100000',
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: '100000',
+};
+
 const SOMEONE = '0b7f0a86-8e0c-4c9e-9a59-2f3c4d5e6f70';
 const sign = (secret: string, expires: number | string) =>
   new SignJWT({ role: 'authenticated' })

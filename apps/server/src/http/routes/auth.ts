@@ -9,12 +9,12 @@ export function authRoutes(deps: { auth: AuthService }) {
 
   app.post('/signup', async (c) => {
     const { email, password } = await readBody(c, signupRequestSchema);
-    return c.json(await deps.auth.signup(email, password), 201);
+    return c.json(await deps.auth.signup(email, password, c.var.clientAddress), 201);
   });
 
   app.post('/login', async (c) => {
     const { email, password } = await readBody(c, loginRequestSchema);
-    return c.json(await deps.auth.login(email, password));
+    return c.json(await deps.auth.login(email, password, c.var.clientAddress));
   });
 
   return app;

@@ -4,16 +4,23 @@ import { streamSSE } from 'hono/streaming';
 import type { IdempotentChat } from '../../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../../chat/messages-repo.ts';
 import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
+import type { AnonymousQuota } from '../../throttle/anonymous-quota.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
 
-export function chatRoutes(deps: { chat: IdempotentChat; messages: MessagesRepo }) {
+export function chatRoutes(deps: {
+  chat: IdempotentChat;
+  messages: MessagesRepo;
+  anonymousQuota: AnonymousQuota;
+}) {
   const app = new Hono<AppEnv>();
 
   app.post('/chat', async (c) => {
     const { message } = await readBody(c, chatRequestSchema);
     const key = checkIdempotencyKey(c.req.header('idempotency-key'));
-    const run = await deps.chat.start(c.var.user.id, message, key);
+    const run = await deps.anonymousQuota.around(c.var.user, c.var.clientAddress, 'chat', () =>
+      deps.chat.start(c.var.user.id, message, key),
+    );
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => run.abort());
       for await (const event of run.events) await stream.writeSSE({ data: JSON.stringify(event) });
