@@ -109,6 +109,16 @@ describe('login throttle', () => {
     expect(await refusals(h, 'login_address')).toBe(3);
   }, 60_000);
 
+  it('holds under concurrency: 20 guesses at once pass the count 3 times', async () => {
+    const email = `target-${randomUUID()}@example.com`;
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => loginFrom(h, '127.0.0.10', email, `parallel-${i}`)),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+  }, 60_000);
+
   it('clears an account’s count from an address when its owner signs in there', async () => {
     const statuses: number[] = [];
     for (const password of ['typo-1', 'typo-2', PASSWORD, 'typo-3', 'typo-4', PASSWORD])
