@@ -20,7 +20,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { DailyLimits } from './ledger/limits.ts';
 import { MeteredCalls } from './ledger/metered-call.ts';
 import { Reconciler } from './ledger/reconcile.ts';
-import { SettlementSpool } from './ledger/spool.ts';
+import { FileSpool } from './ledger/spool.ts';
 import { UsageQueries } from './ledger/usage-queries.ts';
 import { OpenRouterAccount } from './llm/account.ts';
 import type { OpenRouterClient } from './llm/openrouter-client.ts';
@@ -52,6 +52,8 @@ export interface ComposeOptions {
   opsLog?: ((line: string) => void) | undefined;
   /** A pending row older than this raises the `settlement_backlog` alert. */
   pendingAlertAfterMs?: number | undefined;
+  /** After a turn is spooled (the database away), the spool is retried this often until empty (default 2 s; 0: only by the sweep). */
+  spoolRetryMs?: number | undefined;
   /** Keeps the runtime alive for settlements that outlive their response (Edge Functions). */
   keepAlive?: (task: Promise<unknown>) => void;
 }
@@ -87,9 +89,10 @@ export function composeApp(
   });
   const ledger = new Ledger(
     db,
-    new SettlementSpool(config.dataDir),
+    new FileSpool(config.dataDir),
     (attempt, settlement) => metrics.settled(attempt.endpoint, attempt.model, settlement),
     budgets,
+    { spoolRetryMs: options.spoolRetryMs },
   );
   const reconciler = new Reconciler(db, ledger, client);
   const account = new OpenRouterAccount(config.openRouter);

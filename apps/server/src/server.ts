@@ -22,6 +22,8 @@ import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts
 export interface ServerOptions {
   /** How often pending rows are swept and the spool is drained. */
   sweepIntervalMs?: number;
+  /** After a turn is spooled (the database away), the spool is retried this often until empty (default 2 s). */
+  spoolRetryMs?: number;
   /** A pending row this old is considered orphaned by a crash. */
   reconcileAfterMs?: number;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
@@ -76,6 +78,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     generationWaitMs: options.generationWaitMs,
     jwksCooldownMs: options.jwksCooldownMs,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
+    spoolRetryMs: options.spoolRetryMs,
     log,
   });
 
@@ -147,6 +150,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       clearInterval(opsTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.close();
+      ledger.close();
       await db.close();
     },
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SettlementSpool } from '../src/ledger/spool.ts';
+import { FileSpool } from '../src/ledger/spool.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { readSse } from './support/sse.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
@@ -41,7 +41,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('the database goes away 
     expect(events.at(-1)).toBe('[DONE]');
     expect(JSON.parse(events.at(-2)!)).toMatchObject({ type: 'usage', cost_usd: '0.0009876543' });
     await h.settled();
-    expect(await new SettlementSpool(h.dataDir).size()).toBe(1);
+    expect(await new FileSpool(h.dataDir).size()).toBe(1);
 
     const down = await h.request('/v1/usage/records', { token });
     expect(down.status).toBe(503);

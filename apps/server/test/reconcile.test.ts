@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
-import { SettlementSpool } from '../src/ledger/spool.ts';
+import { FileSpool } from '../src/ledger/spool.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -69,7 +69,7 @@ describe('reconciling pending rows and the durable spool', () => {
 
   it('spools a settlement the database refuses and applies it once the database is back', async () => {
     const { token, userId } = await h.signup();
-    const spool = new SettlementSpool(h.dataDir);
+    const spool = new FileSpool(h.dataDir);
     const flaky = new Ledger(unreachableForUpdates(h.server.db), spool);
     const attempt = await flaky.open({
       requestId: randomUUID(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
 import type { Config } from '../config/env.ts';
+import type { IdempotentCompletion } from '../idempotency/idempotency-store.ts';
 import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { billingFromUsage } from '../ledger/settlement.ts';
@@ -28,13 +29,15 @@ export interface CompletedChat {
   usage: UsageEvent;
 }
 
-/** Called as a turn ends: `completed` before the usage event reaches the client, `failed` otherwise. */
+/** How a turn ends for its caller (the Idempotency-Key wrapper). */
 export interface ChatHooks {
-  completed(result: CompletedChat): Promise<void>;
+  /** The idempotent result to store with the answer, in the same transaction, before the usage event. */
+  completion?(result: CompletedChat): IdempotentCompletion;
+  /** The turn failed: called before its error reaches the client. */
   failed(): Promise<void>;
 }
 
-const NO_HOOKS: ChatHooks = { completed: async () => {}, failed: async () => {} };
+const NO_HOOKS: ChatHooks = { failed: async () => {} };
 
 export interface ChatRun {
   requestId: string;
@@ -124,26 +127,41 @@ export class ChatService {
     }
   }
 
-  /** The answer is complete: settle, store it, then tell the client what it cost. */
+  /**
+   * The answer is complete: the settlement, the answer and the idempotent result go in one
+   * transaction (or one durable spool entry), and only then does the client hear what it cost.
+   */
   private async finishAnswered(turn: Turn, read: CollectedStream): Promise<void> {
     const { attempt } = turn.call;
-    const result = await turn.call.settle(read);
-    await bestEffort('store the answer', () =>
-      this.deps.messages.add(attempt.userId, 'assistant', read.text, attempt.requestId),
-    );
-    const tokens = result.billing ?? (read.usage ? billingFromUsage(read.usage) : undefined);
+    const resolved = await turn.call.resolve(read);
+    const tokens = resolved.billing ?? (read.usage ? billingFromUsage(read.usage) : undefined);
     const usageEvent: UsageEvent = {
       type: 'usage',
       prompt_tokens: tokens?.promptTokens ?? null,
       completion_tokens: tokens?.completionTokens ?? null,
       total_tokens: tokens?.totalTokens ?? null,
-      cost_usd: result.costUsd ?? null,
+      cost_usd: resolved.costUsd ?? null,
       model: read.servedModel ?? attempt.model,
-      finish_reason: result.finishReason ?? null,
+      finish_reason: resolved.finishReason ?? null,
     };
-    await bestEffort('store the idempotent result', () =>
-      turn.hooks.completed({ content: read.text, usage: usageEvent }),
-    );
+    const message = {
+      id: randomUUID(),
+      userId: attempt.userId,
+      requestId: attempt.requestId,
+      content: read.text,
+    };
+    try {
+      await turn.call.commit(resolved, {
+        message,
+        idempotent: turn.hooks.completion?.({ content: read.text, usage: usageEvent }),
+      });
+    } catch (error) {
+      // Neither the database nor the spool took it: the client must not believe it was kept.
+      console.error(`[crux] could not store or spool a finished turn: ${describe(error)}`);
+      await bestEffort('release the idempotency key', () => turn.hooks.failed());
+      turn.output.send({ type: 'error', error: { code: 'service_unavailable', message: NOT_STORED } });
+      return;
+    }
     turn.output.send(usageEvent);
   }
 
@@ -156,6 +174,11 @@ export class ChatService {
     await turn.call.settle(read);
   }
 }
+
+const NOT_STORED =
+  'The answer could not be saved (the database and the local spool both failed); it is not in your history.';
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function limitError(limit: number): AppError {
   return new LimitError(

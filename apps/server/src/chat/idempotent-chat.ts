@@ -24,7 +24,7 @@ export class IdempotentChat {
     );
     if (claim.kind === 'replay') return replay(requestId, claim.result);
     const hooks = {
-      completed: (result: CompletedChat) => this.store.complete(userId, 'chat', key, result),
+      completion: (result: CompletedChat) => ({ userId, endpoint: 'chat' as const, key, requestId, result }),
       failed: () => this.store.release(userId, 'chat', key),
     };
     return this.chat.start(userId, message, hooks, requestId);

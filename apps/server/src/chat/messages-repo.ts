@@ -1,11 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 
 export interface StoredMessage {
   id: string;
   role: 'user' | 'assistant';
   content: string;
   created_at: string;
+}
+
+/** The coach's answer to one question, its id chosen before it is written (a replay inserts it once). */
+export interface AssistantMessage {
+  id: string;
+  userId: string;
+  /** The request of the question it answers. */
+  requestId: string;
+  content: string;
+}
+
+/**
+ * Stores an answer, once: a second write of the same id changes nothing. `endedAt` (a late
+ * write from the spool) dates it when the turn ended, never before its question.
+ */
+export async function insertAssistantMessage(
+  db: Queryable,
+  message: AssistantMessage,
+  endedAt?: string,
+): Promise<void> {
+  const createdAt =
+    endedAt === undefined
+      ? 'clock_timestamp()'
+      : `greatest($5::timestamptz, (select max(created_at) + interval '1 microsecond' from chat_messages
+           where user_id = $2 and request_id = $4 and role = 'user'))`;
+  await db.query(
+    `insert into chat_messages (id, user_id, role, content, request_id, created_at)
+     values ($1, $2, 'assistant', $3, $4, ${createdAt})
+     on conflict (id) do nothing`,
+    [
+      message.id,
+      message.userId,
+      message.content,
+      message.requestId,
+      ...(endedAt === undefined ? [] : [endedAt]),
+    ],
+  );
 }
 
 export class MessagesRepo {

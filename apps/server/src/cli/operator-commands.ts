@@ -9,7 +9,7 @@ import type { Db } from '../db/types.ts';
 import { Budgets } from '../ledger/budgets.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { Reconciler } from '../ledger/reconcile.ts';
-import { SettlementSpool } from '../ledger/spool.ts';
+import { FileSpool } from '../ledger/spool.ts';
 import { OpenRouterClient } from '../llm/openrouter-client.ts';
 import { UsersRepo } from '../users/users-repo.ts';
 import { CliError } from './errors.ts';
@@ -46,7 +46,7 @@ export async function runMigrate(): Promise<number> {
 export function runReconcile(olderThanSeconds: number): Promise<number> {
   const { database, upstream } = settings({ database: envParts.database, upstream: envParts.upstream });
   return withDb(database, async (db) => {
-    const ledger = new Ledger(db, new SettlementSpool(database.dataDir));
+    const ledger = new Ledger(db, new FileSpool(database.dataDir));
     const report = await new Reconciler(db, ledger, clientFor(upstream)).run(olderThanSeconds * 1000);
     console.log(
       `Settled ${report.settled} pending row(s) from generation stats; ${report.waiting} still waiting; ` +

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import type { Config } from '../config/env.ts';
-import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import {
+  fingerprintOf,
+  type IdempotencyStore,
+  type IdempotentCompletion,
+} from '../idempotency/idempotency-store.ts';
 import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
@@ -9,8 +13,13 @@ import { UpstreamError } from '../llm/errors.ts';
 import type { ChatMessage } from '../llm/types.ts';
 import { AppError, LimitError } from '../shared/errors.ts';
 import type { ClimberContext } from './climber-context.ts';
-import { parseRecommendation, type RecommendationContent } from './recommendation-schema.ts';
-import type { RecommendationsRepo, StoredRecommendation } from './recommendations-repo.ts';
+import { parseRecommendation } from './recommendation-schema.ts';
+import {
+  type NewRecommendation,
+  type RecommendationsRepo,
+  type StoredRecommendation,
+  storedFrom,
+} from './recommendations-repo.ts';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -70,17 +79,38 @@ export class RecommendationService {
     return this.deps.recommendations.latest(userId);
   }
 
-  /** A new plan; with an `Idempotency-Key`, a repeat returns the stored result and bills nothing. */
-  generate(userId: string, idempotencyKey?: string): Promise<RecommendationResult> {
+  /**
+   * A new plan; with an `Idempotency-Key`, a repeat returns the stored result and bills nothing.
+   * A new plan's result is stored with the plan and its settlement, in one transaction.
+   */
+  async generate(userId: string, idempotencyKey?: string): Promise<RecommendationResult> {
     const requestId = randomUUID();
     if (idempotencyKey === undefined) return this.generateNow(userId, requestId);
-    return this.deps.idempotency.once(
-      { userId, endpoint: 'recommendations', key: idempotencyKey, requestId, fingerprint: fingerprintOf({}) },
-      () => this.generateNow(userId, requestId),
+    const { idempotency } = this.deps;
+    const scope = { userId, endpoint: 'recommendations' as const, key: idempotencyKey, requestId };
+    const claim = await idempotency.claim<RecommendationResult>(
+      userId,
+      scope.endpoint,
+      scope.key,
+      requestId,
+      fingerprintOf({}),
     );
+    if (claim.kind === 'replay') return claim.result;
+    try {
+      const result = await this.generateNow(userId, requestId, scope);
+      if (result.is_cached) await idempotency.complete({ ...scope, result });
+      return result;
+    } catch (error) {
+      await idempotency.release(userId, scope.endpoint, scope.key);
+      throw error;
+    }
   }
 
-  private async generateNow(userId: string, requestId: string): Promise<RecommendationResult> {
+  private async generateNow(
+    userId: string,
+    requestId: string,
+    idempotent?: IdempotentScope,
+  ): Promise<RecommendationResult> {
     const { config, limits } = this.deps;
     const verdict = await limits.take(userId, 'recommendations', config.limits.dailyRecommendations);
     if (!verdict.allowed) {
@@ -95,16 +125,8 @@ export class RecommendationService {
     const tally = new UsageTally();
     let lastRefusal: unknown;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const outcome = await this.attempt(userId, requestId, messages, tally);
-      if (outcome.content) {
-        const recommendation = await this.deps.recommendations.add(
-          userId,
-          requestId,
-          config.openRouter.model,
-          outcome.content,
-        );
-        return { recommendation, usage: tally.toJSON(), is_cached: false };
-      }
+      const outcome = await this.attempt({ userId, requestId, messages, tally, idempotent });
+      if (outcome.result) return outcome.result;
       lastRefusal = outcome.refusal;
       if (outcome.refusal && !(outcome.refusal instanceof UpstreamError && outcome.refusal.retryable)) break;
     }
@@ -128,13 +150,12 @@ export class RecommendationService {
     );
   }
 
-  /** One metered upstream call, settled in the ledger whatever happens. */
-  private async attempt(
-    userId: string,
-    requestId: string,
-    messages: ChatMessage[],
-    tally: UsageTally,
-  ): Promise<{ content?: RecommendationContent; refusal?: unknown }> {
+  /**
+   * One metered upstream call, settled in the ledger whatever happens. A valid plan is stored
+   * with the settlement (and the idempotent result) in one transaction, or spooled with it.
+   */
+  private async attempt(run: AttemptRun): Promise<{ result?: RecommendationResult; refusal?: unknown }> {
+    const { userId, requestId, tally } = run;
     let call: MeteredCall;
     try {
       // Streamed, so the generation id is on the ledger row before the answer: a crash can still be reconciled.
@@ -142,7 +163,7 @@ export class RecommendationService {
         requestId,
         userId,
         endpoint: 'recommendations',
-        messages,
+        messages: run.messages,
         responseFormat: 'json_object',
       });
     } catch (error) {
@@ -152,17 +173,48 @@ export class RecommendationService {
     tally.attempts++;
     const read = await call.read();
     const parsed = read.failure ? undefined : parseRecommendation(read.text);
-    const result = await call.settle(
+    const resolved = await call.resolve(
       read,
       parsed?.ok === false ? { status: 'invalid_output', errorCode: parsed.errorCode } : { status: 'ok' },
     );
-    const billing = result.billing;
+    const billing = resolved.billing;
     tally.billedAttempts++;
     tally.prompt += billing?.promptTokens ?? 0;
     tally.completion += billing?.completionTokens ?? 0;
     tally.total += billing?.totalTokens ?? 0;
-    if (result.costUsd) tally.cost = tally.cost.plus(result.costUsd);
-    if (read.failure) return { refusal: new UpstreamError('bad_gateway', read.failure.message) };
-    return parsed?.ok ? { content: parsed.content } : {};
+    if (resolved.costUsd) tally.cost = tally.cost.plus(resolved.costUsd);
+    if (!parsed?.ok) {
+      await call.commit(resolved);
+      return read.failure ? { refusal: new UpstreamError('bad_gateway', read.failure.message) } : {};
+    }
+    const plan: NewRecommendation = {
+      id: randomUUID(),
+      userId,
+      requestId,
+      model: this.deps.config.openRouter.model,
+      content: parsed.content,
+      createdAt: new Date().toISOString(),
+    };
+    const result: RecommendationResult = {
+      recommendation: storedFrom(plan),
+      usage: tally.toJSON(),
+      is_cached: false,
+    };
+    await call.commit(resolved, {
+      recommendation: plan,
+      idempotent: run.idempotent && { ...run.idempotent, result },
+    });
+    return { result };
   }
+}
+
+/** The key a request claimed, for storing its result. */
+type IdempotentScope = Omit<IdempotentCompletion, 'result'>;
+
+interface AttemptRun {
+  userId: string;
+  requestId: string;
+  messages: ChatMessage[];
+  tally: UsageTally;
+  idempotent: IdempotentScope | undefined;
 }

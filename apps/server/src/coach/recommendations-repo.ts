@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { type RecommendationContent, recommendationContentSchema } from './recommendation-schema.ts';
 
 export interface StoredRecommendation {
@@ -10,22 +9,34 @@ export interface StoredRecommendation {
 
 const COLUMNS = `id, to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at, content`;
 
+/** A validated plan about to be stored: id and time chosen first, so the client sees what is stored. */
+export interface NewRecommendation {
+  id: string;
+  userId: string;
+  requestId: string;
+  model: string;
+  content: RecommendationContent;
+  /** ISO 8601 with milliseconds, as `created_at` reads back. */
+  createdAt: string;
+}
+
+/** What the client is shown for a plan stored (or spooled) from `plan`. */
+export function storedFrom(plan: NewRecommendation): StoredRecommendation {
+  return { id: plan.id, created_at: plan.createdAt, content: plan.content };
+}
+
+/** Stores a plan, once: a second write of the same id changes nothing. */
+export async function insertRecommendation(db: Queryable, plan: NewRecommendation): Promise<void> {
+  await db.query(
+    `insert into recommendations (id, user_id, request_id, model, content, created_at)
+     values ($1, $2, $3, $4, $5::jsonb, $6::timestamptz)
+     on conflict (id) do nothing`,
+    [plan.id, plan.userId, plan.requestId, plan.model, JSON.stringify(plan.content), plan.createdAt],
+  );
+}
+
 export class RecommendationsRepo {
   constructor(private readonly db: Db) {}
-
-  async add(
-    userId: string,
-    requestId: string,
-    model: string,
-    content: RecommendationContent,
-  ): Promise<StoredRecommendation> {
-    const [row] = await this.db.query<StoredRecommendation>(
-      `insert into recommendations (id, user_id, request_id, model, content) values ($1, $2, $3, $4, $5::jsonb)
-       returning ${COLUMNS}`,
-      [randomUUID(), userId, requestId, model, JSON.stringify(content)],
-    );
-    return inSchemaOrder(row!);
-  }
 
   async latest(userId: string): Promise<StoredRecommendation | undefined> {
     const [row] = await this.db.query<StoredRecommendation>(

@@ -16,6 +16,16 @@ export interface IdempotencyScope {
   fingerprint: string;
 }
 
+/** A finished request's result, to store under its key. */
+export interface IdempotentCompletion {
+  userId: string;
+  endpoint: IdempotentOperation;
+  key: string;
+  /** The request that claimed the key: a key claimed again since (after 24 h) is left alone. */
+  requestId: string;
+  result: unknown;
+}
+
 /** A key is remembered this long (SPEC: same user, 24 h). */
 const WINDOW = `interval '24 hours'`;
 
@@ -61,7 +71,7 @@ export class IdempotencyStore {
     if (claim.kind === 'replay') return claim.result;
     try {
       const result = await work();
-      await this.complete(userId, endpoint, key, result);
+      await this.complete({ userId, endpoint, key, requestId: scope.requestId, result });
       return result;
     } catch (error) {
       await this.release(userId, endpoint, key);
@@ -69,8 +79,8 @@ export class IdempotencyStore {
     }
   }
 
-  async complete(userId: string, endpoint: IdempotentOperation, key: string, result: unknown): Promise<void> {
-    await completeIn(this.db, userId, endpoint, key, result);
+  async complete(completion: IdempotentCompletion): Promise<void> {
+    await completeIn(this.db, completion);
   }
 
   /**
@@ -86,7 +96,7 @@ export class IdempotencyStore {
       const claim = await claimIn<Result>(tx, scope);
       if (claim.kind === 'replay') return { result: claim.result, replayed: true };
       const result = await work(tx);
-      await completeIn(tx, scope.userId, scope.endpoint, scope.key, result);
+      await completeIn(tx, { ...scope, result });
       return { result, replayed: false };
     });
   }
@@ -135,15 +145,12 @@ async function claimIn<Result>(db: Queryable, scope: IdempotencyScope): Promise<
   return { kind: 'replay', result: existing.result };
 }
 
-async function completeIn(
-  db: Queryable,
-  userId: string,
-  endpoint: IdempotentOperation,
-  key: string,
-  result: unknown,
-): Promise<void> {
+/** Stores the result under its key, unless the key was claimed again since by another request. */
+export async function completeIn(db: Queryable, completion: IdempotentCompletion): Promise<void> {
+  const { userId, endpoint, key, requestId, result } = completion;
   await db.query(
-    'update idempotency_keys set result = $4::jsonb where user_id = $1 and endpoint = $2 and key = $3',
-    [userId, endpoint, key, JSON.stringify(result)],
+    `update idempotency_keys set result = $5::jsonb
+     where user_id = $1 and endpoint = $2 and key = $3 and request_id = $4`,
+    [userId, endpoint, key, requestId, JSON.stringify(result)],
   );
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { Budgets } from './budgets.ts';
 import type { Endpoint, Settlement } from './settlement.ts';
-import type { SettlementSpool } from './spool.ts';
+import type { TurnSpool } from './spool.ts';
+import { type TurnCompanions, type TurnRecord, writeCompanions } from './turn-record.ts';
 
 export interface OpenAttempt {
   requestId: string;
@@ -30,16 +31,28 @@ export interface SettledAttempt {
   committed: boolean;
 }
 
+export interface LedgerOptions {
+  /** After a turn is spooled, the spool is retried this often until it is empty (0: only by the sweep). */
+  spoolRetryMs?: number | undefined;
+}
+
+type Note = Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel' | 'finishReason'>;
+
 /**
  * The usage ledger (`api_usage`): one row per upstream attempt, written `pending` before the
- * call and settled once after it. A settlement the database refuses goes to the durable spool.
+ * call and settled once after it, in one transaction with what the turn stores beside it (the
+ * answer, the plan, the idempotent result). A turn the database refuses goes to the durable
+ * spool whole, and is written from there once the database is back.
  */
 export class Ledger {
+  private retry: ReturnType<typeof setInterval> | undefined;
+
   constructor(
     private readonly db: Db,
-    private readonly spool: SettlementSpool,
+    private readonly spool: TurnSpool,
     private readonly onSettled: SettledListener = () => {},
     private readonly budgets: Budgets = new Budgets(db),
+    private readonly options: LedgerOptions = {},
   ) {}
 
   /**
@@ -75,17 +88,18 @@ export class Ledger {
     ]);
   }
 
-  /** Settles a pending row. Never throws for a database fault: the settlement is spooled instead. */
-  async settle(attempt: Attempt, settlement: Settlement): Promise<SettledAttempt> {
-    const { rowId } = attempt;
+  /**
+   * Settles a pending row, with what the turn stores beside it, in one transaction. Never throws
+   * for a database fault: the whole turn is spooled instead (it throws only if the spool fails).
+   */
+  async settle(
+    attempt: Attempt,
+    settlement: Settlement,
+    companions: TurnCompanions = {},
+  ): Promise<SettledAttempt> {
     this.onSettled(attempt, settlement);
-    try {
-      await this.write(rowId, settlement);
-      return { rowId, costUsd: settlement.costUsd, committed: true };
-    } catch {
-      await this.spool.append(rowId, settlement);
-      return { rowId, costUsd: settlement.costUsd, committed: false };
-    }
+    const committed = await this.persist({ rowId: attempt.rowId, settlement, ...companions });
+    return { rowId: attempt.rowId, costUsd: settlement.costUsd, committed };
   }
 
   /** Settles an attempt the upstream refused before answering: an `error` row with no cost. */
@@ -94,33 +108,65 @@ export class Ledger {
   }
 
   /**
-   * Leaves a row pending (its cost is not known yet) but records what is: the reconciler
-   * settles it from the generation stats later and keeps these fields.
+   * Leaves a row pending (its cost is not known yet) but records what is, with what the turn
+   * stores beside it, in one transaction (or one spool entry): the reconciler settles the row
+   * from the generation stats later and keeps these fields.
    */
-  async annotate(
-    attempt: Attempt,
-    note: Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel' | 'finishReason'>,
-  ): Promise<void> {
-    await this.db
-      .query(
-        `update api_usage set latency_ms = $2, ttft_ms = $3, error_code = $4, served_model = coalesce($5, served_model),
-           finish_reason = coalesce($6, finish_reason)
-         where id = $1 and status = 'pending'`,
-        [
-          attempt.rowId,
-          note.latencyMs ?? null,
-          note.ttftMs ?? null,
-          note.errorCode ?? null,
-          note.servedModel ?? null,
-          note.finishReason ?? null,
-        ],
-      )
-      .catch(() => {}); // best effort: the reconciler settles the row either way
+  async annotate(attempt: Attempt, note: Note, companions: TurnCompanions = {}): Promise<SettledAttempt> {
+    const settlement: Settlement = { status: 'ok', costSource: 'none', ...note };
+    const committed = await this.persist({ rowId: attempt.rowId, settlement, pending: true, ...companions });
+    return { rowId: attempt.rowId, costUsd: undefined, committed };
   }
 
-  /** Applies spooled settlements; returns how many landed. */
+  /** Applies spooled turns in order; returns how many landed. */
   replaySpool(): Promise<number> {
-    return this.spool.drain((entry) => this.write(entry.rowId, entry.settlement));
+    return this.spool.drain((entry) => this.write(entry, true));
+  }
+
+  /** Stops retrying the spool (the periodic sweep still drains it). */
+  close(): void {
+    clearInterval(this.retry);
+    this.retry = undefined;
+  }
+
+  /** One transaction, else one durable spool entry; true when committed. */
+  private async persist(record: TurnRecord): Promise<boolean> {
+    const stamped: TurnRecord = { ...record, endedAt: new Date().toISOString() };
+    try {
+      await this.write(stamped, false);
+      return true;
+    } catch {
+      await this.spool.append(stamped);
+      this.retrySpool();
+      return false;
+    }
+  }
+
+  /** Drains the spool every `spoolRetryMs` until it is empty, so a turn lands soon after the database returns. */
+  private retrySpool(): void {
+    const every = this.options.spoolRetryMs ?? 2_000;
+    if (this.retry || every <= 0) return;
+    this.retry = setInterval(() => {
+      void this.replaySpool()
+        .then(() => this.spool.size())
+        .then((left) => {
+          if (left === 0) this.close();
+        })
+        .catch(() => {});
+    }, every);
+    (this.retry as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Writes a turn in one transaction: the settlement (or, for a cost still unknown, the
+   * annotation) and its companions. Idempotent: a replay after a success changes nothing.
+   */
+  async write(record: TurnRecord, late = false): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (record.pending) await annotateIn(tx, record.rowId, record.settlement);
+      else await this.settleIn(tx, record.rowId, record.settlement);
+      await writeCompanions(tx, record, late);
+    });
   }
 
   /**
@@ -128,50 +174,65 @@ export class Ledger {
    * nothing. In the same transaction the row's reservation leaves today's counters (of its
    * user, then everyone) and its cost joins them.
    */
-  async write(rowId: string, s: Settlement): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{
-        scope: string;
-        day: string;
-        reserved: string | null;
-        cost: string | null;
-      }>(
-        `update api_usage set
-           status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
-           prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
-           cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
-           ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
-           finish_reason = coalesce($15, finish_reason), settled_at = now()
-         where id = $1 and status = 'pending'
-         returning user_id::text as scope, to_char(created_at at time zone 'utc', 'YYYY-MM-DD') as day,
-           reserved_usd::text as reserved, cost_usd::text as cost`,
-        [
-          rowId,
-          s.status,
-          s.servedModel ?? null,
-          s.generationId ?? null,
-          s.promptTokens ?? null,
-          s.completionTokens ?? null,
-          s.totalTokens ?? null,
-          s.cachedTokens ?? null,
-          s.reasoningTokens ?? null,
-          s.costUsd ?? null,
-          s.costSource,
-          s.latencyMs ?? null,
-          s.ttftMs ?? null,
-          s.errorCode ?? null,
-          s.finishReason ?? null,
-        ],
+  private async settleIn(tx: Queryable, rowId: string, s: Settlement): Promise<void> {
+    const [row] = await tx.query<{
+      scope: string;
+      day: string;
+      reserved: string | null;
+      cost: string | null;
+    }>(
+      `update api_usage set
+         status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
+         prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
+         cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
+         ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
+         finish_reason = coalesce($15, finish_reason), settled_at = now()
+       where id = $1 and status = 'pending'
+       returning user_id::text as scope, to_char(created_at at time zone 'utc', 'YYYY-MM-DD') as day,
+         reserved_usd::text as reserved, cost_usd::text as cost`,
+      [
+        rowId,
+        s.status,
+        s.servedModel ?? null,
+        s.generationId ?? null,
+        s.promptTokens ?? null,
+        s.completionTokens ?? null,
+        s.totalTokens ?? null,
+        s.cachedTokens ?? null,
+        s.reasoningTokens ?? null,
+        s.costUsd ?? null,
+        s.costSource,
+        s.latencyMs ?? null,
+        s.ttftMs ?? null,
+        s.errorCode ?? null,
+        s.finishReason ?? null,
+      ],
+    );
+    if (!row) return;
+    for (const scope of [row.scope, 'global']) {
+      await tx.query(
+        `insert into spend_counters as c (scope, day, spent) values ($1, $2::date, coalesce($4::numeric, 0))
+         on conflict (scope, day) do update
+           set reserved = greatest(c.reserved - coalesce($3::numeric, 0), 0), spent = c.spent + coalesce($4::numeric, 0)`,
+        [scope, row.day, row.reserved, row.cost],
       );
-      if (!row) return;
-      for (const scope of [row.scope, 'global']) {
-        await tx.query(
-          `insert into spend_counters as c (scope, day, spent) values ($1, $2::date, coalesce($4::numeric, 0))
-           on conflict (scope, day) do update
-             set reserved = greatest(c.reserved - coalesce($3::numeric, 0), 0), spent = c.spent + coalesce($4::numeric, 0)`,
-          [scope, row.day, row.reserved, row.cost],
-        );
-      }
-    });
+    }
   }
+}
+
+/** Records what is known of a row still pending; a row settled meanwhile is left alone. */
+async function annotateIn(tx: Queryable, rowId: string, note: Note): Promise<void> {
+  await tx.query(
+    `update api_usage set latency_ms = $2, ttft_ms = $3, error_code = $4, served_model = coalesce($5, served_model),
+       finish_reason = coalesce($6, finish_reason)
+     where id = $1 and status = 'pending'`,
+    [
+      rowId,
+      note.latencyMs ?? null,
+      note.ttftMs ?? null,
+      note.errorCode ?? null,
+      note.servedModel ?? null,
+      note.finishReason ?? null,
+    ],
+  );
 }

@@ -9,6 +9,7 @@ import { resolveBilling } from './billing.ts';
 import type { Attempt, Ledger } from './ledger.ts';
 import { CLIENT_DISCONNECTED } from './reconcile.ts';
 import type { Billing, Endpoint, FinalStatus, Settlement } from './settlement.ts';
+import type { TurnCompanions } from './turn-record.ts';
 
 export interface MeteredCallsDeps {
   client: OpenRouterClient;
@@ -47,6 +48,18 @@ export interface CallResult {
   /** The exact cost as stored or spooled; undefined while unknown. */
   costUsd: string | undefined;
   finishReason: string | undefined;
+}
+
+/** An attempt whose cost is known (or known to be unknown), not yet written. */
+export interface ResolvedCall extends CallResult {
+  settlement: Settlement;
+  /** The cost is unknown: the row stays pending, annotated, for the reconciler. */
+  pending: boolean;
+}
+
+/** A written attempt: `committed` false when it went to the spool. */
+export interface CommittedCall extends CallResult {
+  committed: boolean;
 }
 
 /**
@@ -125,13 +138,20 @@ export class MeteredCall {
   }
 
   /**
-   * Settles the row: the cost from the usage object, else from `/generation` (with backoff).
-   * A cost still unknown leaves the row `pending` with what is known, for the reconciler:
-   * never "ok" without a cost.
+   * Settles the row: `resolve`, then `commit` with nothing beside it. Resolves once the
+   * settlement is committed or durably spooled.
    */
   async settle(read: CollectedStream, verdict: Verdict = { status: 'ok' }): Promise<CallResult> {
+    return this.commit(await this.resolve(read, verdict));
+  }
+
+  /**
+   * What the attempt cost: from the usage object, else from `/generation` (with backoff). A cost
+   * still unknown leaves the row `pending` with what is known, for the reconciler: never "ok"
+   * without a cost. Writes nothing.
+   */
+  async resolve(read: CollectedStream, verdict: Verdict = { status: 'ok' }): Promise<ResolvedCall> {
     await this.attached;
-    const { ledger } = this.deps;
     const aborted = this.aborted;
     const status: FinalStatus = aborted ? 'aborted' : read.failure ? 'error' : verdict.status;
     const known: Settlement = {
@@ -152,11 +172,30 @@ export class MeteredCall {
       free: this.deps.freeModel,
     });
     const finishReason = known.finishReason ?? billing?.finishReason;
-    if (!billing && (read.generationId || status === 'ok' || status === 'invalid_output')) {
-      await ledger.annotate(this.attempt, { ...known, finishReason });
-      return { status, billing, costUsd: undefined, finishReason };
-    }
-    const settled = await ledger.settle(this.attempt, { ...known, ...billing, finishReason });
-    return { status, billing, costUsd: settled.costUsd, finishReason };
+    const pending =
+      !billing && (Boolean(read.generationId) || status === 'ok' || status === 'invalid_output');
+    const settlement: Settlement = { ...known, ...billing, finishReason };
+    return {
+      status,
+      billing,
+      costUsd: pending ? undefined : settlement.costUsd,
+      finishReason,
+      settlement,
+      pending,
+    };
+  }
+
+  /**
+   * Writes the resolved attempt with what the turn stores beside it (`companions`) in one
+   * transaction, or spools them as one durable entry when the database is away. Resolves only
+   * once they are safe; throws only if the spool fails too.
+   */
+  async commit(resolved: ResolvedCall, companions: TurnCompanions = {}): Promise<CommittedCall> {
+    const { settlement, pending, ...result } = resolved;
+    const { ledger } = this.deps;
+    const written = pending
+      ? await ledger.annotate(this.attempt, settlement, companions)
+      : await ledger.settle(this.attempt, settlement, companions);
+    return { ...result, committed: written.committed };
   }
 }
