@@ -17,6 +17,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('the database goes away 
         target.port = String(await proxy.start());
         return target.toString();
       },
+      server: { spoolRetryMs: 0 }, // only the reconciler below drains the spool
     });
   });
   afterAll(async () => {
