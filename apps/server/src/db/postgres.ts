@@ -21,6 +21,13 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A connection lost between two statements is reported as an event: without a listener it
+      // would crash the process. The next statement fails instead, and the client is discarded.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onLost);
       try {
         await client.query('begin');
         const result = await work({
@@ -34,10 +41,13 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        await client.query('rollback').catch((rollbackError: Error) => {
+          lost ??= rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onLost);
+        client.release(lost);
       }
     },
     async exec(sql: string) {
