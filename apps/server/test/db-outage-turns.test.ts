@@ -22,7 +22,7 @@ interface Turn {
   ended: Promise<{ text: string; usage: boolean; done: boolean }>;
 }
 
-function startTurn(base: string, token: string, question: string): Turn {
+function startTurn(base: string, token: string, question: string, onUsage?: () => Promise<void>): Turn {
   let started!: () => void;
   const streaming = new Promise<void>((resolve) => {
     started = resolve;
@@ -50,7 +50,10 @@ function startTurn(base: string, token: string, question: string): Turn {
         text += parsed.content;
         started();
       }
-      if (parsed.type === 'usage') usage = true;
+      if (parsed.type === 'usage') {
+        usage = true;
+        await onUsage?.();
+      }
     }
     started();
     return { text, usage, done };
@@ -112,11 +115,24 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       const users = [await h.signup(), await h.signup()];
       const bases = [h.url, second.url];
       const turns: Turn[] = [];
+      // When a usage event arrives, its turn is durable: committed, or fsynced to a spool.
+      const direct = new pg.Client({ connectionString: h.databaseUrl });
+      await direct.connect();
+      let usages = 0;
+      const durableAtUsage: boolean[] = [];
+      const checkDurable = async () => {
+        const seen = ++usages;
+        const { rows } = await direct.query<{ n: number }>(
+          `select count(*)::int as n from chat_messages where role = 'assistant' and user_id = any($1::uuid[])`,
+          [users.map((u) => u.userId)],
+        );
+        durableAtUsage.push(rows[0]!.n + (await spooled()) >= seen);
+      };
       const start = (count: number) => {
         const wave: Turn[] = [];
         for (let i = 0; i < count; i++) {
           const n = turns.length;
-          const turn = startTurn(bases[(n >> 1) % 2]!, users[n % 2]!.token, `question ${n}`);
+          const turn = startTurn(bases[(n >> 1) % 2]!, users[n % 2]!.token, `question ${n}`, checkDurable);
           turns.push(turn);
           wave.push(turn);
         }
@@ -152,6 +168,8 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       await second.background.idle();
 
       const seen = await Promise.all(turns.map((t) => t.ended));
+      await direct.end();
+      expect(durableAtUsage).toEqual(turns.map(() => true));
       for (const user of users) {
         const histories = await Promise.all(
           bases.map(async (base) => {
