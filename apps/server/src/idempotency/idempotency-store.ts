@@ -61,24 +61,6 @@ export class IdempotencyStore {
     return claimIn<Result>(this.db, { userId, endpoint, key, requestId, fingerprint });
   }
 
-  /**
-   * Runs `work` once per key: a repeat gets the stored result without running it again.
-   * A failed run forgets the key so the client can retry.
-   */
-  async once<Result>(scope: IdempotencyScope, work: () => Promise<Result>): Promise<Result> {
-    const { userId, endpoint, key } = scope;
-    const claim = await this.claim<Result>(userId, endpoint, key, scope.requestId, scope.fingerprint);
-    if (claim.kind === 'replay') return claim.result;
-    try {
-      const result = await work();
-      await this.complete({ userId, endpoint, key, requestId: scope.requestId, result });
-      return result;
-    } catch (error) {
-      await this.release(userId, endpoint, key);
-      throw error;
-    }
-  }
-
   async complete(completion: IdempotentCompletion): Promise<void> {
     await completeIn(this.db, completion);
   }
