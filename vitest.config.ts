@@ -50,8 +50,13 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: integration,
-          // Configuration and argument checks never reach a database: the embedded run covers them.
-          exclude: ['apps/server/test/config.test.ts', 'apps/server/test/cli.test.ts'],
+          // Configuration and argument checks never reach a database, and the compiled server's check
+          // is about the build: the embedded run covers them.
+          exclude: [
+            'apps/server/test/config.test.ts',
+            'apps/server/test/cli.test.ts',
+            'apps/server/test/compiled-server.test.ts',
+          ],
           env: { CRUX_TEST_DB: 'postgres' },
           globalSetup: ['apps/server/test/support/postgres-server.ts'],
         },

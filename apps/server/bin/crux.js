@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (no build step) through tsx's loader.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (apps/server/dist), building it first when it is missing or older than a
+// source it was built from (scripts/build.ts, loaded by Node's own type stripping). Build notes go
+// to stderr, so a command's output (e.g. `crux usage --csv`) stays clean.
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+if (!process.features.typescript) {
+  console.error(
+    `crux: needs Node 24 or newer (this is ${process.version}); npm start and npx crux use the pinned one`,
+  );
+  process.exit(2);
+}
+const { ensureServerBuild, SERVER_BUILD } = await import('../scripts/build.ts');
+const command = process.argv[2];
+await ensureServerBuild((line) => console.error(line), command !== 'serve' && command !== 'demo');
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(SERVER_BUILD).href);

@@ -8,6 +8,9 @@ import type { Harness } from './harness.ts';
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
 const main = join(root, 'apps/server/src/cli/main.ts');
+/** The production entry: builds apps/server/dist when stale, then runs it on the pinned Node. */
+const node = join(root, 'node_modules/.bin/node');
+const compiled = join(root, 'apps/server/bin/crux.js');
 
 export interface CliResult {
   code: number | null;
@@ -43,8 +46,10 @@ export function startCrux(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  runner: 'tsx' | 'compiled' = 'tsx',
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
-  const child = spawn(tsx, [main, ...args], {
+  const [command, entry] = runner === 'tsx' ? [tsx, main] : [node, compiled];
+  const child = spawn(command, [entry, ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'crux-cli-')),
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
