@@ -1,4 +1,4 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { createParser } from 'eventsource-parser';
 import { parseJsonExact } from './exact-json.ts';
 import type { StreamPart } from './types.ts';
 import { toUsage, type WireChunk, wireChunk } from './wire.ts';
@@ -8,24 +8,45 @@ import { toUsage, type WireChunk, wireChunk } from './wire.ts';
  * are skipped by the SSE parser and only reset the idle timer. The iteration ends after
  * `[DONE]`; a stream that stops without it yields a `stream_cut` error part. When `signal`
  * (the caller's abort) fires, the iteration just ends.
+ *
+ * The body is read with one reader, one TextDecoder and the SSE parser fed by hand: no
+ * TransformStreams or pipes, which cost every open stream dozens of objects and promises.
  */
 export async function* readStreamParts(
   body: ReadableStream<Uint8Array>,
   options: { onActivity: () => void; signal: AbortSignal | undefined; timedOut: () => boolean },
 ): AsyncGenerator<StreamPart> {
-  const events = body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream({ onComment: options.onActivity }));
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const events: string[] = [];
+  let overflow = false;
+  const parser = createParser({
+    onEvent: (event) => events.push(event.data),
+    onComment: options.onActivity,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') overflow = true;
+    },
+  });
   const seen: { model?: string; id?: string } = {};
+  let ended = false;
   try {
-    for await (const event of events) {
-      options.onActivity();
-      if (event.data === '[DONE]') return;
-      const chunk = wireChunk.safeParse(safeJson(event.data));
-      if (!chunk.success) continue; // not JSON, or not an object: nothing to bill or show
-      const parts = chunkParts(chunk.data, seen);
-      yield* parts;
-      if (parts.at(-1)?.type === 'error') return;
+    for (;;) {
+      const read = await reader.read();
+      if (read.done) {
+        ended = true;
+        break;
+      }
+      parser.feed(decoder.decode(read.value, { stream: true }));
+      if (overflow) break;
+      for (const data of events.splice(0)) {
+        options.onActivity();
+        if (data === '[DONE]') return;
+        const chunk = wireChunk.safeParse(safeJson(data));
+        if (!chunk.success) continue; // not JSON, or not an object: nothing to bill or show
+        const parts = chunkParts(chunk.data, seen);
+        yield* parts;
+        if (parts.at(-1)?.type === 'error') return;
+      }
     }
   } catch {
     if (options.signal?.aborted) return;
@@ -33,6 +54,9 @@ export async function* readStreamParts(
       yield { type: 'error', code: 'upstream_timeout', message: 'The upstream went quiet for too long' };
       return;
     }
+  } finally {
+    // Stopped before the body's end (by [DONE], an error part, a failure or the consumer): let it go.
+    if (!ended) reader.cancel().catch(() => {});
   }
   if (options.signal?.aborted) return;
   yield { type: 'error', code: 'stream_cut', message: 'The upstream stream ended before it finished' };

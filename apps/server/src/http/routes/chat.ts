@@ -1,12 +1,12 @@
 import { chatMessagesQuerySchema, chatRequestSchema } from '@crux/contracts';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { IdempotentChat } from '../../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../../chat/messages-repo.ts';
 import { checkIdempotencyKey } from '../../idempotency/idempotency-store.ts';
 import type { AnonymousQuota } from '../../throttle/anonymous-quota.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readBody, readQuery } from '../body.ts';
+import { sseResponse } from '../sse.ts';
 
 export function chatRoutes(deps: {
   chat: IdempotentChat;
@@ -21,11 +21,7 @@ export function chatRoutes(deps: {
     const run = await deps.anonymousQuota.around(c.var.user, c.var.clientAddress, 'chat', () =>
       deps.chat.start(c.var.user.id, message, key),
     );
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => run.abort());
-      for await (const event of run.events) await stream.writeSSE({ data: JSON.stringify(event) });
-      await stream.writeSSE({ data: '[DONE]' });
-    });
+    return sseResponse(c, run.events, () => run.abort());
   });
 
   app.get('/chat/messages', async (c) => {
