@@ -4,10 +4,14 @@
  * database); BENCH_ONLY=P1,P3 runs some sections. Not part of `npm test`.
  */
 import { runP1 } from './p1-ttft.ts';
+import { runP2 } from './p2-streams.ts';
+import { runP3 } from './p3-throughput.ts';
 import { type BenchOptions, type BenchSection, printSection } from './report.ts';
 
 const SECTIONS: Record<string, (options: BenchOptions) => Promise<BenchSection>> = {
   P1: runP1,
+  P2: runP2,
+  P3: runP3,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim().toUpperCase());

@@ -1,0 +1,186 @@
+/**
+ * P3: chat turns per second end to end (many users, high concurrency, short answers, no delays)
+ * through one compiled Crux server process, and the same load straight to the simulator; then
+ * every turn is checked durable in the database (both messages, a settled ledger row, nothing
+ * pending). Processes: this one is the load generator; the simulator and the server are children.
+ * BENCH_P3_SECONDS (default 15), BENCH_P3_CONCURRENCY (default 64), BENCH_P3_USERS (default 200);
+ * BENCH_CPU_PROF=1 profiles the server (node --cpu-prof) and prints where its CPU went.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TokenService } from '../apps/server/src/auth/tokens.ts';
+import { openEmbeddedDb } from '../apps/server/src/db/embedded.ts';
+import { openPostgresDb } from '../apps/server/src/db/postgres.ts';
+import type { BenchFigure, BenchOptions, BenchSection } from './report.ts';
+import { summarizeCpuProfile } from './support/cpu-profile.ts';
+import { BENCH_MODEL, BENCH_SECRET, startServerProcess, startSimulatorProcess } from './support/processes.ts';
+import { type StreamResult, stream } from './support/sse-client.ts';
+
+const SECONDS = Number(process.env.BENCH_P3_SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_P3_CONCURRENCY ?? 64);
+const USERS = Number(process.env.BENCH_P3_USERS ?? 200);
+const PROFILE = process.env.BENCH_CPU_PROF === '1';
+const GOAL = 1000;
+
+/** `CONCURRENCY` callers, each starting its next turn when the last ends, for SECONDS. */
+async function closedLoop(
+  turn: (i: number) => Promise<StreamResult>,
+  ok: (r: StreamResult) => boolean,
+): Promise<{ perSecond: number; done: number; failed: number; sample: string | undefined }> {
+  let done = 0;
+  let failed = 0;
+  let sample: string | undefined;
+  let n = 0;
+  const started = performance.now();
+  const until = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const result = await turn(n++);
+        if (ok(result)) done++;
+        else {
+          failed++;
+          sample ??= result.error ?? result.last;
+        }
+      }
+    }),
+  );
+  return { perSecond: done / ((performance.now() - started) / 1000), done, failed, sample };
+}
+
+/** What the database holds for these users: messages by role and ledger rows by status. */
+async function durable(
+  options: BenchOptions,
+  dataDir: string,
+  userIds: string[],
+): Promise<{ user: number; assistant: number; ok: number; pending: number }> {
+  const db = options.databaseUrl ? await openPostgresDb(options.databaseUrl) : await openEmbeddedDb(dataDir);
+  try {
+    const [messages] = await db.query<{ user: number; assistant: number }>(
+      `select count(*) filter (where role = 'user')::int as user, count(*) filter (where role = 'assistant')::int as assistant
+         from chat_messages where user_id = any($1::uuid[])`,
+      [userIds],
+    );
+    const [rows] = await db.query<{ ok: number; pending: number }>(
+      `select count(*) filter (where status = 'ok')::int as ok, count(*) filter (where status = 'pending')::int as pending
+         from api_usage where user_id = any($1::uuid[])`,
+      [userIds],
+    );
+    return { ...messages!, ...rows! };
+  } finally {
+    await db.close();
+  }
+}
+
+export async function runP3(options: BenchOptions): Promise<BenchSection> {
+  const simulator = await startSimulatorProcess({
+    keepAlives: 0,
+    generationDelayMs: 0,
+    content: 'Quiet feet.',
+  });
+  const profileDir = mkdtempSync(join(tmpdir(), 'crux-cpu-'));
+  const server = await startServerProcess({
+    upstreamUrl: simulator.url,
+    databaseUrl: options.databaseUrl,
+    env: { DAILY_CHAT_LIMIT: '1000000', DAILY_BUDGET_USD: '1000000', GLOBAL_DAILY_BUDGET_USD: '100000000' },
+    nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const tokens = new TokenService({ secret: BENCH_SECRET });
+  const userIds = Array.from({ length: USERS }, () => randomUUID());
+  const bearer = await Promise.all(userIds.map((id, i) => tokens.sign(id, `p3-${i}@bench.local`)));
+  const endsWithUsage = (r: StreamResult) =>
+    r.status === 200 && r.last === '[DONE]' && r.events.at(-2)?.startsWith('{"type":"usage"') === true;
+
+  process.stderr.write(`  ${SECONDS} s straight to the simulator, ${CONCURRENCY} at a time…\n`);
+  const direct = await closedLoop(
+    () =>
+      stream({
+        url: `${simulator.url}/chat/completions`,
+        headers: {},
+        body: JSON.stringify({
+          model: BENCH_MODEL,
+          stream: true,
+          messages: [{ role: 'user', content: 'Feet?' }],
+        }),
+        isToken: () => false,
+        keepEvents: true,
+      }),
+    (r) => r.status === 200 && r.last === '[DONE]',
+  );
+  process.stderr.write(`  ${SECONDS} s through Crux (pid ${server.pid})…\n`);
+  const crux = await closedLoop(
+    (i) =>
+      stream({
+        url: `${server.url}/v1/chat`,
+        headers: { authorization: `Bearer ${bearer[i % USERS]}` },
+        body: JSON.stringify({ message: 'How should I place my feet?' }),
+        isToken: () => false,
+        keepEvents: true,
+      }),
+    endsWithUsage,
+  );
+  await server.stop(); // SIGTERM: in-flight settlements finish first
+  await simulator.stop();
+  const stored = await durable(options, server.dataDir, userIds);
+  server.remove();
+  const cpu = PROFILE ? summarizeCpuProfile(profileDir) : undefined;
+  rmSync(profileDir, { recursive: true, force: true });
+
+  const allDurable =
+    stored.assistant === crux.done &&
+    stored.ok >= crux.done &&
+    stored.pending === 0 &&
+    stored.user >= crux.done;
+  const database = options.databaseUrl ? 'Postgres server' : 'embedded database';
+  const figures: BenchFigure[] = [
+    {
+      label: 'chat turns/s',
+      crux: `${crux.perSecond.toFixed(0)}/s`,
+      direct: `${direct.perSecond.toFixed(0)}/s`,
+      goal: `>= ${GOAL}/s`,
+      met: crux.perSecond >= GOAL,
+    },
+    {
+      label: 'ratio to direct',
+      crux: `${((100 * crux.perSecond) / direct.perSecond).toFixed(1)} %`,
+      goal: 'informational',
+    },
+    {
+      label: 'failed turns',
+      crux: `${crux.failed}${crux.sample ? ` (e.g. ${crux.sample.slice(0, 100)})` : ''}`,
+      direct: String(direct.failed),
+      goal: '0',
+      met: crux.failed === 0,
+    },
+    {
+      label: 'durable after the run',
+      crux:
+        `${crux.done} turns: ${stored.user} questions, ${stored.assistant} answers, ` +
+        `${stored.ok} ledger rows ok, ${stored.pending} pending`,
+      goal: 'every turn stored and settled',
+      met: allDurable,
+    },
+  ];
+  for (const [i, item] of (cpu?.functions ?? []).entries())
+    figures.push({
+      label: `cpu #${i + 1}`,
+      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
+      goal: 'profile',
+    });
+  for (const [i, item] of (cpu?.places ?? []).slice(0, 8).entries())
+    figures.push({
+      label: `cpu by place #${i + 1}`,
+      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
+      goal: 'profile',
+    });
+  return {
+    id: 'P3',
+    title: 'throughput, short answers',
+    setup:
+      `${CONCURRENCY} concurrent callers for ${SECONDS} s each way, ${USERS} users, ${database}; load generator: the ` +
+      `bench process; server: compiled JS in its own process${PROFILE ? ' (--cpu-prof)' : ''}; simulator: its own process`,
+    figures,
+  };
+}
