@@ -183,8 +183,16 @@ class IdleTimer {
     return this.controller.signal;
   }
 
+  private ms = 0;
+
+  /** Pushes the deadline `ms` away; the same span again re-arms the same timer (every chunk does). */
   restart(ms: number): void {
+    if (this.handle && ms === this.ms) {
+      this.handle.refresh();
+      return;
+    }
     clearTimeout(this.handle);
+    this.ms = ms;
     this.handle = setTimeout(() => {
       this.fired = true;
       this.controller.abort(new UpstreamError('timeout', 'The upstream did not answer in time'));
@@ -194,6 +202,7 @@ class IdleTimer {
 
   stop(): void {
     clearTimeout(this.handle);
+    this.handle = undefined;
   }
 }
 
