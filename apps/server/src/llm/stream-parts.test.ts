@@ -123,4 +123,25 @@ describe('readStreamParts', () => {
     const parts = await collect(new Response(text).body!);
     expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'stream_cut' });
   });
+
+  it('lets the upstream body go when the reader stops early ([DONE], or the consumer breaks off)', async () => {
+    const cancelled: string[] = [];
+    const endless = (name: string) =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(
+            new TextEncoder().encode(
+              'data: {"id":"g","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: [DONE]\n\n',
+            ),
+          );
+        },
+        cancel: () => {
+          cancelled.push(name);
+        },
+      });
+    await collect(endless('done'));
+    const options = { onActivity: () => {}, signal: undefined, timedOut: () => false };
+    for await (const _part of readStreamParts(endless('consumer'), options)) break;
+    expect(cancelled).toEqual(['done', 'consumer']);
+  });
 });
