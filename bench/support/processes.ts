@@ -86,7 +86,15 @@ export async function startServerProcess(
 ): Promise<Child & { dataDir: string; remove(): void }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crux-bench-'));
   const child = await startChild(
-    [...(options.nodeFlags ?? []), join(REPO, 'apps/server/bin/crux.js'), 'serve', '--port', '0'],
+    // As `npm start` runs it (see bin/crux.js for the flag).
+    [
+      '--max-semi-space-size=8',
+      ...(options.nodeFlags ?? []),
+      join(REPO, 'apps/server/bin/crux.js'),
+      'serve',
+      '--port',
+      '0',
+    ],
     {
       PATH: process.env.PATH,
       CRUX_ENV_FILE: join(dataDir, 'no-env-file'),
