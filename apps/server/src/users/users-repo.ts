@@ -21,7 +21,7 @@ const KNOWN_USER_TTL_MS = 30_000;
 
 export class UsersRepo {
   /** Users seen active lately, by id, with when that stops being trusted: one query per user per 30 s. */
-  private readonly known = new Map<string, number>();
+  private readonly known = new Map<string, { issuer: string; until: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -98,8 +98,8 @@ export class UsersRepo {
     onEmailClash: (userId: string) => void = () => {},
   ): Promise<AccountState> {
     const { userId: id, email, issuer } = claims;
-    const until = this.known.get(id);
-    if (until !== undefined && until > Date.now()) return 'active';
+    const known = this.known.get(id);
+    if (known && known.until > Date.now()) return known.issuer === issuer ? 'active' : 'other_issuer';
     let row = await this.state(id);
     if (!row) {
       // A Crux account's address stays its own: a clashing external identity keeps it, a Crux token
@@ -124,7 +124,7 @@ export class UsersRepo {
     }
     if (!row || row.deleted) return 'deleted';
     if (row.issuer !== issuer) return 'other_issuer';
-    this.known.set(id, Date.now() + KNOWN_USER_TTL_MS);
+    this.known.set(id, { issuer, until: Date.now() + KNOWN_USER_TTL_MS });
     return 'active';
   }
 
