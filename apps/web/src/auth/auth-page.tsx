@@ -31,7 +31,12 @@ export function AuthPage({ mode }: Props) {
       const result = signUp ? await crux.auth.signup(credentials) : await crux.auth.login(credentials);
       // A new account goes on to the first-run set-up (both updates render together).
       setNext(signUp ? '/setup' : from);
-      session.start({ token: result.token, email: result.user.email });
+      session.start({
+        token: result.token,
+        refresh_token: result.refresh_token,
+        email: result.user.email,
+        user_id: result.user.id,
+      });
     } catch (caught) {
       setError(caught);
     } finally {
