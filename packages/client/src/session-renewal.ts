@@ -1,16 +1,30 @@
-import type { Session } from '@crux/contracts';
-
 export type TokenSource = string | (() => string | null | undefined);
 
 export const readSource = (source: TokenSource | undefined): string | undefined =>
   (typeof source === 'function' ? source() : source) ?? undefined;
 
+/** An access token and the refresh token that renews it. */
+export interface TokenPair {
+  token: string;
+  refresh_token: string;
+}
+
 export interface RenewalOptions {
   token?: TokenSource | undefined;
   /** The refresh token: with it, a 401 is answered by one refresh and one retry. */
   refreshToken?: TokenSource | undefined;
-  /** Receives each pair a refresh returns; store it (the old refresh token is spent). */
-  onSession?: ((session: Session) => void) | undefined;
+  /** Receives each pair a refresh returns (Crux's refresh answers a whole `Session`); store it, the old refresh token is spent. */
+  onSession?: ((session: TokenPair) => void) | undefined;
+  /**
+   * Renews with another sign-in service (e.g. Supabase Auth) instead of Crux's `POST /v1/auth/refresh`
+   * (passed in as `crux`); null when refused.
+   */
+  refreshSession?:
+    | ((
+        refreshToken: string,
+        crux: (refreshToken: string) => Promise<TokenPair | null>,
+      ) => Promise<TokenPair | null>)
+    | undefined;
   /** Runs each refresh inside a lock shared with other holders of the same tokens (e.g. other tabs). */
   serializeRefresh?: (<T>(work: () => Promise<T>) => Promise<T>) | undefined;
 }
@@ -27,7 +41,7 @@ export class SessionRenewal {
 
   constructor(
     private readonly options: RenewalOptions,
-    private readonly refresh: (refreshToken: string) => Promise<Session | null>,
+    private readonly refresh: (refreshToken: string) => Promise<TokenPair | null>,
   ) {}
 
   token(): string | undefined {
@@ -52,7 +66,9 @@ export class SessionRenewal {
       if (current && current !== refused) return true;
       const refreshToken = this.refreshToken();
       if (!refreshToken) return false;
-      const session = await this.refresh(refreshToken);
+      const session = this.options.refreshSession
+        ? await this.options.refreshSession(refreshToken, this.refresh)
+        : await this.refresh(refreshToken);
       if (!session) return false;
       this.latest = { replaced: refused, token: session.token, refreshToken: session.refresh_token };
       this.options.onSession?.(session);

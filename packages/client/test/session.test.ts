@@ -29,7 +29,7 @@ const expiredToken = (userId: string) =>
 describe('the client renews its session', () => {
   it('answers a 401 with one refresh and one retry, handing the new pair to onSession', async () => {
     const session = await signup();
-    const received: Session[] = [];
+    const received: Array<{ token: string; refresh_token: string }> = [];
     const unauthorized: CruxApiError[] = [];
     const crux = anonymous.withSession(
       { token: await expiredToken(session.user.id), refresh_token: session.refresh_token },
@@ -39,7 +39,7 @@ describe('the client renews its session', () => {
     const profiles = await Promise.all([crux.profile.get(), crux.usage.limits(), crux.climbs.list()]);
     expect(profiles).toHaveLength(3);
     expect(received).toHaveLength(1);
-    expect(received[0]!.user.id).toBe(session.user.id);
+    expect((received[0] as Session).user.id).toBe(session.user.id);
     expect(unauthorized).toEqual([]);
     // The spent refresh token is gone; the client keeps using the new pair.
     await expect(anonymous.auth.refresh(session.refresh_token)).rejects.toMatchObject({ status: 401 });

@@ -1,5 +1,6 @@
 import { CruxApiError, createCruxClient } from '@crux/client';
 import { session } from '../auth/session.ts';
+import { refreshWithSupabase, signOutOfSupabase } from '../auth/supabase.ts';
 
 /** One refresh at a time across tabs: they share the refresh token, and a second use would revoke it. */
 function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
@@ -20,6 +21,9 @@ export const crux = createCruxClient({
   token: () => session.token(),
   refreshToken: () => session.refreshToken(),
   onSession: (next) => session.renew(next),
+  // A Supabase Auth session is renewed by Supabase Auth; Crux's own by POST /v1/auth/refresh.
+  refreshSession: (refreshToken, ownRefresh) =>
+    session.get()?.provider === 'supabase' ? refreshWithSupabase(refreshToken) : ownRefresh(refreshToken),
   serializeRefresh: acrossTabs,
   // A token that cannot be renewed (revoked, expired refresh token) ends the session; the router then shows sign-in.
   onUnauthorized: () => session.end('expired'),
@@ -27,9 +31,10 @@ export const crux = createCruxClient({
 
 /** Signs out: the refresh token is revoked on the server (when reachable) and the session cleared in every tab. */
 export async function signOut(): Promise<void> {
-  const refreshToken = session.refreshToken();
+  const ended = session.get();
   session.end();
-  if (refreshToken) await crux.auth.logout(refreshToken).catch(() => {});
+  if (ended?.provider === 'supabase') await signOutOfSupabase(ended.token);
+  else if (ended?.refresh_token) await crux.auth.logout(ended.refresh_token).catch(() => {});
 }
 
 export { CruxApiError };

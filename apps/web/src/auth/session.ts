@@ -10,6 +10,8 @@ export interface Session {
   email: string | null;
   /** The account id (sessions stored before it was kept have none). */
   user_id?: string | undefined;
+  /** Signed in through Supabase Auth (renewed there), not by Crux itself. */
+  provider?: 'supabase' | undefined;
 }
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -30,6 +32,7 @@ function read(): Session | null {
           email,
           refresh_token: optionalString(record.refresh_token),
           user_id: optionalString(record.user_id),
+          provider: record.provider === 'supabase' ? 'supabase' : undefined,
         };
     }
   } catch {
