@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { AuthService } from './auth/auth-service.ts';
+import { RefreshTokens } from './auth/refresh-tokens.ts';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { IdempotentChat } from './chat/idempotent-chat.ts';
@@ -35,6 +36,7 @@ import { BackgroundTasks } from './shared/background.ts';
 import { AnonymousQuota } from './throttle/anonymous-quota.ts';
 import { AuthThrottle } from './throttle/auth-throttle.ts';
 import { RateCounters } from './throttle/rate-counters.ts';
+import { AccountService } from './users/account-service.ts';
 import { AdminGrants } from './users/admin-grants.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
@@ -115,13 +117,17 @@ export function composeApp(
   const tokens = new TokenService({
     secret: config.jwtSecret,
     supabaseUrl: config.supabaseUrl,
+    supabaseIssuer: config.supabaseAuth.issuer,
     jwksCooldownMs: options.jwksCooldownMs,
+    lifetime: config.sessions.accessTokenSeconds,
   });
   const rateCounters = new RateCounters(db);
+  const refreshTokens = new RefreshTokens(db, config.sessions.refreshTokenSeconds);
   const profiles = new ProfilesRepo(db);
   const messages = new MessagesRepo(db);
   const climbsRepo = new ClimbsRepo(db);
   const idempotency = new IdempotencyStore(db);
+  const usage = new UsageQueries(db);
   const context = new ClimberContext(climbsRepo, profiles);
   const metered = new MeteredCalls({
     client,
@@ -142,19 +148,30 @@ export function composeApp(
     background,
     climber: (userId) => context.forChat(userId),
   });
+  const recommendationsRepo = new RecommendationsRepo(db);
   const recommendations = new RecommendationService({
     config,
     metered,
     limits,
     context,
-    recommendations: new RecommendationsRepo(db),
+    recommendations: recommendationsRepo,
     idempotency,
   });
   const app = createApp({
     config,
     db,
     tokens,
-    auth: new AuthService(users, tokens, new AuthThrottle(rateCounters, config.throttles)),
+    auth: new AuthService(users, tokens, new AuthThrottle(rateCounters, config.throttles), refreshTokens),
+    account: new AccountService({
+      db,
+      users,
+      profiles,
+      climbs: climbsRepo,
+      messages,
+      recommendations: recommendationsRepo,
+      usage,
+      refreshTokens,
+    }),
     users,
     adminGrants: new AdminGrants(db),
     profiles,
@@ -168,7 +185,7 @@ export function composeApp(
     anonymousQuota: new AnonymousQuota(rateCounters, config.anonymous),
     limits,
     budgets,
-    usage: new UsageQueries(db),
+    usage,
     metrics,
     catalogEntry: () => options.catalog,
     readiness,

@@ -113,7 +113,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   timer.unref();
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
-  const site = webDir === false ? undefined : staticSite(webDir);
+  // The web app signs in through Supabase Auth when the server tells it the project (GET /v1/auth/config).
+  const supabaseOrigin =
+    config.supabaseUrl && config.supabaseAuth.anonKey ? new URL(config.supabaseUrl).origin : undefined;
+  const site = webDir === false ? undefined : staticSite(webDir, { connectTo: supabaseOrigin });
   const fetch: typeof app.fetch = (request, env, context) =>
     site && isSiteRequest(request) ? site.fetch(request, env, context) : app.fetch(request, env, context);
 

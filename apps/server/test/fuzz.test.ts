@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzRequest, fuzzRequests } from './support/fuzz-cases.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
-const ROUTES = API_ROUTES as readonly RouteContract[];
+// Deleting the account would turn every later request into a 401: that route gets an account of its own.
+const ROUTES = (API_ROUTES as readonly RouteContract[]).filter((route) => route.id !== 'deleteAccount');
+const DELETE_ACCOUNT = (API_ROUTES as readonly RouteContract[]).filter(
+  (route) => route.id === 'deleteAccount',
+);
 
 /** Sends every request, `concurrency` at a time; returns a line per answer that breaks the rules. */
 async function run(
@@ -64,6 +68,17 @@ describe('fuzz: malformed requests to every route never get a 5xx', () => {
     );
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('answers malformed account deletions below 500, with JSON errors', async () => {
+    const { token: own } = await h.signup();
+    const requests = fuzzRequests(DELETE_ACCOUNT, own, 60, 23);
+    const failures = await run(
+      requests,
+      (r) => fetch(`${h.url}${r.url}`, { method: r.method, headers: r.headers, body: r.body }),
+      4,
+    );
+    expect(failures).toEqual([]);
+  }, 60_000);
 
   it('leaves no pending ledger row behind: a refused or failed chat never opens one it does not settle', async () => {
     await h.settled();

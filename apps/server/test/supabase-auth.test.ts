@@ -11,12 +11,16 @@ describe('Supabase Auth tokens (SUPABASE_URL set)', () => {
   const project = new JwksServer();
   let es256: SigningKey;
   let rs256: SigningKey;
+  const logLines: string[] = [];
   beforeAll(async () => {
     [es256, rs256] = await Promise.all([signingKey('ES256', 'key-es'), signingKey('RS256', 'key-rs')]);
     project.published = [es256, rs256];
     const url = await project.start();
     // No cooldown: a token with an unknown key id refetches the JWKS at once (30 s by default).
-    h = await startHarness({ env: { SUPABASE_URL: `${url}/` }, server: { jwksCooldownMs: 0 } });
+    h = await startHarness({
+      env: { SUPABASE_URL: `${url}/` },
+      server: { jwksCooldownMs: 0, log: (line) => logLines.push(line) },
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -42,12 +46,70 @@ describe('Supabase Auth tokens (SUPABASE_URL set)', () => {
     expect((await limits(token)).status).toBe(200);
   });
 
-  it('keeps an outside user whose e-mail has a local account apart from it', async () => {
+  const exported = async (token: string) => {
+    const response = await h.request('/v1/account/export', { token });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { account: { id: string; email: string | null; issuer: string } };
+  };
+
+  it('keeps an outside user whose e-mail has a local account apart from it, and says so in the log', async () => {
     const local = await h.signup();
-    const token = await project.sign(es256, randomUUID(), { email: local.email });
+    await h.request('/v1/climbs', {
+      method: 'POST',
+      token: local.token,
+      json: { climb_type: 'boulder', grade_scale: 'font', grade_value: '6a', outcome: 'Send' },
+    });
+    const outsider = randomUUID();
+    const token = await project.sign(es256, outsider, { email: local.email.toUpperCase() });
     const climbs = await h.request('/v1/climbs', { token });
     expect(climbs.status).toBe(200);
     expect(await climbs.json()).toEqual({ climbs: [] });
+    expect(logLines.some((line) => line.includes(outsider) && /existing Crux account/.test(line))).toBe(true);
+    // Two accounts, each keyed by its issuer: the outside one keeps its address, the local one its data.
+    expect((await exported(token)).account).toMatchObject({
+      id: outsider,
+      email: local.email.toUpperCase(),
+      issuer: `${project.url}/auth/v1`,
+    });
+    expect((await exported(local.token)).account).toMatchObject({ id: local.userId, issuer: 'crux' });
+    const login = await h.request('/v1/auth/login', {
+      method: 'POST',
+      json: { email: local.email, password: 'correct horse battery' },
+    });
+    expect(((await login.json()) as { user: { id: string } }).user.id).toBe(local.userId);
+  });
+
+  it('stores a phone sign-in (no email claim) with a null e-mail', async () => {
+    const user = randomUUID();
+    const token = await project.sign(es256, user, { email: undefined, phone: '15550001234' });
+    expect((await limits(token)).status).toBe(200);
+    expect((await exported(token)).account).toEqual(expect.objectContaining({ id: user, email: null }));
+    const [row] = await h.server.db.query<{ email: string | null }>('select email from users where id = $1', [
+      user,
+    ]);
+    expect(row).toEqual({ email: null });
+  });
+
+  it('refuses a Supabase user’s still-valid token once the Crux account is deleted (no silent re-creation)', async () => {
+    const user = randomUUID();
+    const token = await project.sign(es256, user);
+    expect((await limits(token)).status).toBe(200);
+    expect((await h.request('/v1/account', { method: 'DELETE', token })).status).toBe(204);
+    expect((await limits(token)).status).toBe(401);
+    expect((await limits(await project.sign(es256, user))).status).toBe(401);
+  });
+
+  it('refuses a Crux token for an account that belongs to Supabase Auth (another issuer)', async () => {
+    const user = randomUUID();
+    expect((await limits(await project.sign(es256, user))).status).toBe(200);
+    const crux = await new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('crux')
+      .setAudience('authenticated')
+      .setSubject(user)
+      .setExpirationTime('1h')
+      .sign(secret);
+    expect((await limits(crux)).status).toBe(401);
   });
 
   it('refuses anonymous sign-ins with a clear 403', async () => {

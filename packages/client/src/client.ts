@@ -1,6 +1,8 @@
 import type {
+  AccountExport,
   AdminUsage,
   AdminUsageQuery,
+  AuthConfig,
   ChatMessage,
   Climb,
   ClimbList,
@@ -12,6 +14,7 @@ import type {
   LoginRequest,
   ModelInfo,
   NewClimbInput,
+  PasswordChange,
   Patterns,
   Profile,
   ProfileUpdate,
@@ -36,8 +39,9 @@ const climbPath = (id: string) => `/v1/climbs/${encodeURIComponent(id)}`;
  * A typed client for the Crux API.
  * @example
  * const crux = createCruxClient({ baseUrl: 'http://127.0.0.1:8787' });
- * const { token } = await crux.auth.login({ email, password });
- * const signedIn = crux.withToken(token);
+ * const session = await crux.auth.login({ email, password });
+ * // Renews the 15-minute access token by itself (store the pairs `onSession` receives to survive a restart).
+ * const signedIn = crux.withSession(session, { onSession: (next) => save(next) });
  * for await (const event of signedIn.chat.stream('How do I stop slipping on slab?')) …
  */
 export function createCruxClient(options: CruxClientOptions) {
@@ -46,6 +50,23 @@ export function createCruxClient(options: CruxClientOptions) {
     auth: {
       signup: (body: SignupRequest) => http.json<Session>('POST', '/v1/auth/signup', { json: body }),
       login: (body: LoginRequest) => http.json<Session>('POST', '/v1/auth/login', { json: body }),
+      /** A new pair for a refresh token (which is spent: use the returned one next time). */
+      refresh: (refreshToken: string) =>
+        http.json<Session>('POST', '/v1/auth/refresh', { json: { refresh_token: refreshToken } }),
+      /** Signs out: revokes the refresh token and every token renewed from the same sign-in. */
+      logout: (refreshToken: string) =>
+        http.empty('POST', '/v1/auth/logout', { json: { refresh_token: refreshToken } }),
+      /** Changes the password; every other session of the account ends. Returns the new session. */
+      changePassword: (body: PasswordChange) =>
+        http.json<Session>('PUT', '/v1/auth/password', { json: body }),
+      /** How to sign in: the Supabase project's URL and anon key when the server uses Supabase Auth. */
+      config: () => http.json<AuthConfig>('GET', '/v1/auth/config'),
+    },
+    account: {
+      /** Everything Crux holds about the caller. */
+      export: () => http.json<AccountExport>('GET', '/v1/account/export'),
+      /** Deletes the account: personal data gone, the account's tokens refused from now on. */
+      delete: () => http.empty('DELETE', '/v1/account'),
     },
     profile: {
       get: () => http.json<Profile>('GET', '/v1/profile'),
@@ -106,7 +127,12 @@ export function createCruxClient(options: CruxClientOptions) {
     model: () => http.json<ModelInfo>('GET', '/v1/model'),
     health: () => http.json<Health>('GET', '/healthz'),
     /** The same client, signed in with another token. */
-    withToken: (token: string) => createCruxClient({ ...options, token }),
+    withToken: (token: string) => createCruxClient({ ...options, token, refreshToken: undefined }),
+    /** The same client, signed in with a session: a refused access token is renewed with its refresh token. */
+    withSession: (
+      session: Pick<Session, 'token' | 'refresh_token'>,
+      more: Pick<CruxClientOptions, 'onSession' | 'onUnauthorized'> = {},
+    ) => createCruxClient({ ...options, ...more, token: session.token, refreshToken: session.refresh_token }),
   };
 }
 

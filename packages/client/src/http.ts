@@ -1,15 +1,17 @@
+import type { Session } from '@crux/contracts';
 import { CruxApiError, errorFromResponse } from './errors.ts';
+import { type RenewalOptions, SessionRenewal, type TokenSource } from './session-renewal.ts';
 
-export type TokenSource = string | (() => string | null | undefined);
+export type { TokenSource };
 
-export interface CruxClientOptions {
+export interface CruxClientOptions extends RenewalOptions {
   /** The API's origin, e.g. `http://127.0.0.1:8787`; `''` for the same origin in a browser. */
   baseUrl: string;
   /** A bearer token, or a function read before every call (so a signed-in app can swap it). */
   token?: TokenSource;
   /** Another `fetch` (a test double, a polyfill, Deno's); defaults to the global one. */
   fetch?: typeof fetch;
-  /** Called when an authenticated call answers 401 (expired or revoked token). */
+  /** Called when an authenticated call answers 401 and no refresh could renew the token (expired or revoked). */
   onUnauthorized?: (error: CruxApiError) => void;
 }
 
@@ -28,22 +30,67 @@ export interface CallOptions {
 export class Http {
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
+  private readonly renewal: SessionRenewal;
 
   constructor(private readonly options: CruxClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     // Bound, so a browser's window.fetch is not called with the wrong `this`.
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.renewal = new SessionRenewal(options, (refreshToken) => this.refresh(refreshToken));
   }
 
   token(): string | undefined {
-    const source = this.options.token;
-    return (typeof source === 'function' ? source() : source) ?? undefined;
+    return this.renewal.token();
   }
 
-  /** Sends a request; any non-2xx answer becomes a `CruxApiError`. */
+  /**
+   * Sends a request; any non-2xx answer becomes a `CruxApiError`. A 401 to a signed-in call is
+   * answered, when the client holds a refresh token, by one refresh and one retry.
+   */
   async send(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+    try {
+      return await this.sendOnce(method, path, options);
+    } catch (error) {
+      const refused = error instanceof CruxApiError && error.status === 401 ? this.token() : undefined;
+      if (!refused || !this.renewal.canRenew) throw this.unauthorized(error, refused);
+      if (!(await this.renewal.renew(refused))) throw this.unauthorized(error, refused);
+      try {
+        return await this.sendOnce(method, path, options);
+      } catch (retryError) {
+        throw this.unauthorized(retryError, this.token());
+      }
+    }
+  }
+
+  private unauthorized(error: unknown, token: string | undefined): unknown {
+    if (token && error instanceof CruxApiError && error.status === 401) this.options.onUnauthorized?.(error);
+    return error;
+  }
+
+  /** `POST /v1/auth/refresh`: the new pair, or null when the refresh token is refused. */
+  private async refresh(refreshToken: string): Promise<Session | null> {
+    try {
+      const response = await this.sendOnce(
+        'POST',
+        '/v1/auth/refresh',
+        { json: { refresh_token: refreshToken } },
+        false,
+      );
+      return (await response.json()) as Session;
+    } catch (error) {
+      if (error instanceof CruxApiError && (error.status === 401 || error.status === 400)) return null;
+      throw error;
+    }
+  }
+
+  private async sendOnce(
+    method: string,
+    path: string,
+    options: CallOptions,
+    signedIn = true,
+  ): Promise<Response> {
     const headers = new Headers(options.headers);
-    const token = this.token();
+    const token = signedIn ? this.token() : undefined;
     if (token) headers.set('authorization', `Bearer ${token}`);
     let body: string | undefined;
     if (options.json !== undefined) {
@@ -66,9 +113,7 @@ export class Http {
       throw new CruxApiError('network_error', 0, `Could not reach the Crux server: ${describe(error)}`);
     }
     if (response.ok) return response;
-    const error = await errorFromResponse(response);
-    if (response.status === 401 && token) this.options.onUnauthorized?.(error);
-    throw error;
+    throw await errorFromResponse(response);
   }
 
   async json<T>(method: string, path: string, options?: CallOptions): Promise<T> {

@@ -125,6 +125,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}) {
     },
     tags: [
       { name: 'auth' },
+      { name: 'account' },
       { name: 'profile' },
       { name: 'climbs' },
       { name: 'coach' },

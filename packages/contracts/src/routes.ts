@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { loginRequestSchema, sessionSchema, signupRequestSchema } from './auth.ts';
+import { accountExportSchema } from './account.ts';
+import {
+  authConfigSchema,
+  loginRequestSchema,
+  passwordChangeSchema,
+  refreshRequestSchema,
+  sessionSchema,
+  signupRequestSchema,
+} from './auth.ts';
 import { chatEventSchema, chatMessagesQuerySchema, chatMessagesSchema, chatRequestSchema } from './chat.ts';
 import {
   climbListSchema,
@@ -46,7 +54,7 @@ export interface RouteContract {
   method: HttpMethod;
   /** OpenAPI-style path: `/v1/climbs/{id}`. */
   path: string;
-  tag: 'auth' | 'profile' | 'climbs' | 'coach' | 'chat' | 'usage' | 'admin' | 'operations';
+  tag: 'auth' | 'account' | 'profile' | 'climbs' | 'coach' | 'chat' | 'usage' | 'admin' | 'operations';
   summary: string;
   /** Needs `Authorization: Bearer <token>`. */
   auth: boolean;
@@ -90,6 +98,46 @@ export const API_ROUTES = [
     body: jsonBody(loginRequestSchema),
     success: ok(sessionSchema),
     errors: [401, 429],
+  },
+  {
+    id: 'refresh',
+    method: 'post',
+    path: '/v1/auth/refresh',
+    tag: 'auth',
+    summary: 'Exchange a refresh token for a new pair (the old refresh token is spent)',
+    auth: false,
+    body: jsonBody(refreshRequestSchema),
+    success: ok(sessionSchema),
+    errors: [401],
+  },
+  {
+    id: 'logout',
+    method: 'post',
+    path: '/v1/auth/logout',
+    tag: 'auth',
+    summary: 'Sign out: revoke the refresh token and every token renewed from the same sign-in',
+    auth: false,
+    body: jsonBody(refreshRequestSchema),
+    success: noContent,
+  },
+  {
+    id: 'changePassword',
+    method: 'put',
+    path: '/v1/auth/password',
+    tag: 'auth',
+    summary: 'Change the password; every refresh token of the account is revoked and a new session returned',
+    auth: true,
+    body: jsonBody(passwordChangeSchema),
+    success: ok(sessionSchema),
+  },
+  {
+    id: 'authConfig',
+    method: 'get',
+    path: '/v1/auth/config',
+    tag: 'auth',
+    summary: 'How the web app signs in (the Supabase project when Supabase Auth is set up)',
+    auth: false,
+    success: ok(authConfigSchema),
   },
   {
     id: 'getProfile',
@@ -350,6 +398,25 @@ export const API_ROUTES = [
     summary: 'A readable reference page of this document',
     auth: false,
     success: { status: 200, body: { kind: 'text', contentType: 'text/html' } },
+  },
+  // Last: a run over every route (the fuzz test) deletes its account only at the end.
+  {
+    id: 'exportAccount',
+    method: 'get',
+    path: '/v1/account/export',
+    tag: 'account',
+    summary: "All of the caller's data as JSON",
+    auth: true,
+    success: ok(accountExportSchema),
+  },
+  {
+    id: 'deleteAccount',
+    method: 'delete',
+    path: '/v1/account',
+    tag: 'account',
+    summary: 'Delete the account: personal data deleted, ledger rows kept without the person, tokens refused',
+    auth: true,
+    success: noContent,
   },
 ] as const satisfies readonly RouteContract[];
 

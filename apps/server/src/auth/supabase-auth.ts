@@ -12,9 +12,15 @@ export interface SupabaseAuth {
  * fetched on first use, cached, and fetched again when a token names an unknown key id (so a
  * rotated key works without a restart); HS256 with the project's legacy JWT secret.
  */
-export function supabaseAuth(supabaseUrl: string, secret: Uint8Array, cooldownMs = 30_000): SupabaseAuth {
-  const issuer = `${supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
-  const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), {
+export function supabaseAuth(
+  supabaseUrl: string,
+  secret: Uint8Array,
+  cooldownMs = 30_000,
+  issuerOverride?: string,
+): SupabaseAuth {
+  const authUrl = `${supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
+  const issuer = issuerOverride ?? authUrl;
+  const jwks = createRemoteJWKSet(new URL(`${authUrl}/.well-known/jwks.json`), {
     cooldownDuration: cooldownMs,
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 5_000,

@@ -3,6 +3,8 @@ import { type SupabaseAuth, supabaseAuth } from './supabase-auth.ts';
 
 export interface TokenClaims {
   userId: string;
+  /** Who issued the token: `crux`, or the Supabase project's `<SUPABASE_URL>/auth/v1`. */
+  issuer: string;
   email: string | undefined;
   /** A Supabase anonymous sign-in (`is_anonymous: true`). */
   anonymous: boolean;
@@ -15,9 +17,12 @@ export interface TokenOptions {
   secret: string;
   /** When set, Supabase Auth tokens of this project are accepted too. */
   supabaseUrl?: string | undefined;
+  /** The `iss` of the project's tokens when not `<supabaseUrl>/auth/v1` (a local `supabase start`). */
+  supabaseIssuer?: string | undefined;
   /** How long after fetching the JWKS an unknown key id waits before a refetch (jose's cooldown). */
   jwksCooldownMs?: number | undefined;
-  lifetime?: string;
+  /** How long Crux's own access tokens live, in seconds (default 15 min). */
+  lifetime?: number | undefined;
 }
 
 /** The issuer of Crux's own tokens. */
@@ -34,25 +39,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class TokenService {
   private readonly key: Uint8Array;
-  private readonly lifetime: string;
+  /** How long Crux's own access tokens live. */
+  readonly lifetimeSeconds: number;
   private readonly supabase: SupabaseAuth | undefined;
 
   constructor(options: TokenOptions) {
     this.key = new TextEncoder().encode(options.secret);
-    this.lifetime = options.lifetime ?? '7d';
+    this.lifetimeSeconds = options.lifetime ?? 15 * 60;
     this.supabase = options.supabaseUrl
-      ? supabaseAuth(options.supabaseUrl, this.key, options.jwksCooldownMs)
+      ? supabaseAuth(options.supabaseUrl, this.key, options.jwksCooldownMs, options.supabaseIssuer)
       : undefined;
   }
 
-  sign(userId: string, email: string): Promise<string> {
-    return new SignJWT({ email, role: 'authenticated' })
+  sign(userId: string, email: string | null): Promise<string> {
+    return new SignJWT({ ...(email ? { email } : {}), role: 'authenticated' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(CRUX_ISSUER)
       .setSubject(userId)
       .setAudience(USER_AUDIENCE)
       .setIssuedAt()
-      .setExpirationTime(this.lifetime)
+      .setExpirationTime(`${this.lifetimeSeconds}s`)
       .sign(this.key);
   }
 
@@ -67,7 +73,7 @@ export class TokenService {
           issuer: CRUX_ISSUER,
           algorithms: ['HS256'],
         });
-        return userClaims(payload, false);
+        return userClaims(payload, CRUX_ISSUER);
       }
       if (this.supabase && issuer === this.supabase.issuer) {
         const { payload } = await jwtVerify(token, this.supabase.key, {
@@ -75,7 +81,7 @@ export class TokenService {
           issuer: this.supabase.issuer,
           algorithms: this.supabase.algorithms,
         });
-        return userClaims(payload, true);
+        return userClaims(payload, this.supabase.issuer);
       }
       return null;
     } catch {
@@ -85,13 +91,14 @@ export class TokenService {
 }
 
 /** A signed-in user's claims; null for any other role (`anon`, `service_role`) or a malformed `sub`. */
-function userClaims(payload: JWTPayload, fromSupabase: boolean): TokenClaims | null {
+function userClaims(payload: JWTPayload, issuer: string): TokenClaims | null {
   if (payload.role !== 'authenticated' || !payload.sub || !UUID.test(payload.sub)) return null;
   const appMetadata = payload.app_metadata as Record<string, unknown> | undefined;
   return {
     userId: payload.sub.toLowerCase(),
+    issuer,
     email: typeof payload.email === 'string' && payload.email ? payload.email : undefined,
     anonymous: payload.is_anonymous === true,
-    admin: fromSupabase && appMetadata?.crux_admin === true,
+    admin: issuer !== CRUX_ISSUER && appMetadata?.crux_admin === true,
   };
 }

@@ -51,7 +51,10 @@ export async function runDemo(): Promise<number> {
   const existing = await users.findByEmail(DEMO_EMAIL);
   const user = existing ?? (await users.create(DEMO_EMAIL, await hashPassword(DEMO_PASSWORD)));
   if (!user) throw new Error('could not create the demo user');
-  const token = await new TokenService({ secret: config.jwtSecret }).sign(user.id, DEMO_EMAIL);
+  const token = await new TokenService({ secret: config.jwtSecret, lifetime: 7 * 24 * 3600 }).sign(
+    user.id,
+    DEMO_EMAIL,
+  );
 
   console.log(`
 Crux demo is running (OpenRouter simulator: no real model, no cost).

@@ -69,7 +69,9 @@ export function runUserCreate(email: string, password: string | undefined): Prom
     console.log(`Created ${user.email} (${user.id})`);
     if (!password) console.log(`Password: ${chosen}`);
     if (secret)
-      console.log(`Access token (7 days): ${await new TokenService({ secret }).sign(user.id, user.email)}`);
+      console.log(
+        `Access token (7 days): ${await new TokenService({ secret, lifetime: 7 * 24 * 3600 }).sign(user.id, user.email)}`,
+      );
     else console.log('No access token printed: AUTH_JWT_SECRET is not set (log in with the password).');
     return 0;
   });

@@ -45,6 +45,15 @@ export class RecommendationsRepo {
     );
     return row && inSchemaOrder(row);
   }
+
+  /** Every recommendation of a user, newest first (the account export). */
+  async all(userId: string): Promise<StoredRecommendation[]> {
+    const rows = await this.db.query<StoredRecommendation>(
+      `select ${COLUMNS} from recommendations where user_id = $1 order by created_at desc, id desc`,
+      [userId],
+    );
+    return rows.map(inSchemaOrder);
+  }
 }
 
 /** jsonb sorts keys; the schema puts them back in the documented order (weekly_focus first). */

@@ -134,8 +134,40 @@ export const envParts = {
       SUPABASE_URL: optional(
         z.url({ protocol: /^https?$/, error: 'must be the project URL, e.g. https://abcd1234.supabase.co' }),
       ),
+      SUPABASE_ANON_KEY: optional(
+        z.string().min(20, { error: "must be the project's anon (publishable) key" }),
+      ),
+      SUPABASE_AUTH_ISSUER: optional(
+        z.url({ protocol: /^https?$/, error: 'must be a URL, e.g. http://127.0.0.1:54321/auth/v1' }),
+      ),
+    })
+    .refine((env) => env.SUPABASE_URL || (!env.SUPABASE_ANON_KEY && !env.SUPABASE_AUTH_ISSUER), {
+      error: 'SUPABASE_ANON_KEY and SUPABASE_AUTH_ISSUER need SUPABASE_URL (the project URL) set too',
+      path: ['SUPABASE_URL'],
     })
     .transform((env) => env.SUPABASE_URL?.replace(/\/+$/, '')),
+  supabaseAuth: z
+    .object({
+      SUPABASE_ANON_KEY: optional(z.string()),
+      SUPABASE_AUTH_ISSUER: optional(z.string()),
+    })
+    .transform((env) => ({
+      anonKey: env.SUPABASE_ANON_KEY,
+      issuer: env.SUPABASE_AUTH_ISSUER?.replace(/\/+$/, ''),
+    })),
+  sessions: z
+    .object({
+      AUTH_ACCESS_TOKEN_MINUTES: integer(15, 'AUTH_ACCESS_TOKEN_MINUTES').pipe(
+        z.number().min(1, { error: 'AUTH_ACCESS_TOKEN_MINUTES must be at least 1' }),
+      ),
+      AUTH_REFRESH_TOKEN_DAYS: integer(30, 'AUTH_REFRESH_TOKEN_DAYS').pipe(
+        z.number().min(1, { error: 'AUTH_REFRESH_TOKEN_DAYS must be at least 1' }),
+      ),
+    })
+    .transform((env) => ({
+      accessTokenSeconds: env.AUTH_ACCESS_TOKEN_MINUTES * 60,
+      refreshTokenSeconds: env.AUTH_REFRESH_TOKEN_DAYS * 24 * 3600,
+    })),
   limits: z
     .object({
       DAILY_CHAT_LIMIT: integer(10, 'DAILY_CHAT_LIMIT'),
@@ -205,6 +237,10 @@ export interface Config extends DatabaseSettings {
   jwtSecret: string;
   /** When set, this Supabase project's Auth tokens are accepted. */
   supabaseUrl: string | undefined;
+  /** The anon key the web app signs in to Supabase Auth with, and an `iss` override for a local Supabase. */
+  supabaseAuth: z.output<EnvParts['supabaseAuth']>;
+  /** Lifetimes of Crux's own access and refresh tokens. */
+  sessions: z.output<EnvParts['sessions']>;
   limits: z.output<EnvParts['limits']>;
   adminEmails: string[];
   /** Browser origins allowed to call the API (CORS); none by default. */
@@ -260,6 +296,8 @@ export function parseConfig(source: Env): Config {
     ...env.listen,
     jwtSecret: env.auth,
     supabaseUrl: env.supabase,
+    supabaseAuth: env.supabaseAuth,
+    sessions: env.sessions,
     limits: env.limits,
     adminEmails: env.admins,
     corsOrigins: env.cors,

@@ -22,6 +22,7 @@ import type { CreditMonitor } from '../ops/credit.ts';
 import type { Readiness } from '../ops/readiness.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AnonymousQuota } from '../throttle/anonymous-quota.ts';
+import type { AccountService } from '../users/account-service.ts';
 import type { AdminGrants } from '../users/admin-grants.ts';
 import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
@@ -30,6 +31,7 @@ import { requireUser } from './auth-middleware.ts';
 import { clientAddress } from './client-address.ts';
 import { errorBody, STATUS_BY_CODE } from './error-status.ts';
 import { limitRefusal } from './limit-refusal.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { climbsRoutes } from './routes/climbs.ts';
@@ -43,6 +45,7 @@ export interface AppDeps {
   db: Db;
   tokens: TokenService;
   auth: AuthService;
+  account: AccountService;
   users: UsersRepo;
   adminGrants: AdminGrants;
   profiles: ProfilesRepo;
@@ -141,10 +144,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       readiness: deps.readiness,
     }),
   );
-  app.route('/v1/auth', authRoutes(deps));
+  const userRequired = requireUser(deps.tokens, deps.users, {
+    allowAnonymous: deps.config.anonymous.allowed,
+    log,
+  });
+  app.route(
+    '/v1/auth',
+    authRoutes({
+      auth: deps.auth,
+      requireUser: userRequired,
+      authConfig: {
+        supabase_url: deps.config.supabaseAuth.anonKey ? (deps.config.supabaseUrl ?? null) : null,
+        supabase_anon_key: deps.config.supabaseUrl ? (deps.config.supabaseAuth.anonKey ?? null) : null,
+      },
+    }),
+  );
 
   const authed = new Hono<AppEnv>();
-  authed.use(requireUser(deps.tokens, deps.users, { allowAnonymous: deps.config.anonymous.allowed }));
+  authed.use(userRequired);
+  authed.route('/', accountRoutes(deps));
   authed.route('/', profileRoutes(deps));
   authed.route('/', climbsRoutes(deps));
   authed.route('/', coachRoutes(deps));

@@ -6,11 +6,23 @@ import { AppError } from '../shared/errors.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
 
+export interface RequireUserOptions {
+  allowAnonymous: boolean;
+  /** Where an e-mail clash between a Supabase user and a Crux account is reported. */
+  log?: ((line: string) => void) | undefined;
+}
+
 /**
- * Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401; an anonymous
+ * Requires `Authorization: Bearer <JWT>`; sets `c.var.user`. Any bad token is a 401, and so is the
+ * token of a deleted account or one presented for an account of another issuer; an anonymous
  * sign-in is a 403 unless `allowAnonymous` (then limited per client address: AnonymousQuota).
  */
-export function requireUser(tokens: TokenService, users: UsersRepo, options: { allowAnonymous: boolean }) {
+export function requireUser(tokens: TokenService, users: UsersRepo, options: RequireUserOptions) {
+  const log = options.log ?? (() => {});
+  const onEmailClash = (userId: string) =>
+    log(
+      `[crux] user ${userId} signed in through Supabase Auth with the e-mail of an existing Crux account; kept as a separate account`,
+    );
   return createMiddleware<AppEnv>(async (c, next) => {
     // No handler for this method and path (only middleware matched): the answer is 404, token or not.
     if (!matchedRoutes(c).some((route) => route.method !== METHOD_NAME_ALL)) return next();
@@ -22,7 +34,10 @@ export function requireUser(tokens: TokenService, users: UsersRepo, options: { a
     if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
     if (claims.anonymous && !options.allowAnonymous)
       throw new AppError('forbidden', 'Anonymous sign-ins cannot use Crux; sign in with an account.');
-    await users.ensure(claims.userId, claims.email);
+    const state = await users.resolve(claims, onEmailClash);
+    if (state === 'deleted') throw new AppError('unauthorized', 'This account has been deleted.');
+    if (state === 'other_issuer')
+      throw new AppError('unauthorized', 'This token is from another sign-in provider than the account.');
     c.set('user', {
       id: claims.userId,
       email: claims.email,

@@ -8,7 +8,16 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 /** Where `npm run build` writes the web app. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-/** Scripts only from this origin; no inline script, no plugins, no framing. */
+/**
+ * Scripts only from this origin; no inline script, no plugins, no framing. `connectTo` adds an
+ * origin the page may call (the Supabase project, when the web app signs in through Supabase Auth).
+ */
+export const contentSecurityPolicy = (connectTo?: string) =>
+  CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self'",
+    `connect-src 'self'${connectTo ? ` ${connectTo}` : ''}`,
+  );
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -36,8 +45,8 @@ function cacheControl(path: string): string {
   return 'public, max-age=3600';
 }
 
-function htmlHeaders(c: Context) {
-  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+function htmlHeaders(c: Context, policy: string) {
+  c.header('Content-Security-Policy', policy);
   c.header('Referrer-Policy', 'no-referrer');
   c.header('Cache-Control', REVALIDATE);
 }
@@ -52,8 +61,9 @@ The API is up at <code>/v1</code>.</p></body></html>`;
  * The built web app (Node only): static files with cache headers, `index.html` for any other
  * page path (the app routes in the browser), a CSP on HTML, and a short page when not built.
  */
-export function staticSite(webDir: string): Hono {
+export function staticSite(webDir: string, options: { connectTo?: string | undefined } = {}): Hono {
   const app = new Hono();
+  const policy = contentSecurityPolicy(options.connectTo);
   app.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
@@ -66,7 +76,7 @@ export function staticSite(webDir: string): Hono {
           root: webDir,
           onFound: (path, found) => {
             found.header('Cache-Control', cacheControl(path));
-            if (path.endsWith('.html')) htmlHeaders(found);
+            if (path.endsWith('.html')) htmlHeaders(found, policy);
           },
         })
       : undefined;
@@ -76,7 +86,7 @@ export function staticSite(webDir: string): Hono {
     // A missing file (a path with an extension) is a 404, never the app shell.
     if (basename(c.req.path).includes('.')) return c.text('Not found', 404);
     const index = join(webDir, 'index.html');
-    htmlHeaders(c);
+    htmlHeaders(c, policy);
     if (!existsSync(index)) return c.html(NOT_BUILT, 503);
     return c.html(await readFile(index, 'utf8'));
   });

@@ -105,6 +105,9 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
     signup: (email?: string) => signupThrough(request, email),
     async user(email = `climber-${randomUUID()}@example.com`) {
       const userId = randomUUID();
+      // A Crux account without a password: its tokens are Crux's own, so the row must exist.
+      await db.query("insert into users (id, email, issuer) values ($1, $2, 'crux')", [userId, email]);
+      await db.query('insert into profiles (user_id) values ($1)', [userId]);
       return { token: await tokens.sign(userId, email), userId, email };
     },
     async chat(token, message, headers = {}) {

@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { session, useSession } from '../auth/session.ts';
+import { signOut } from '../api/crux.ts';
+import { useSession } from '../auth/session.ts';
 import { useOfflineSync, useWaitingClimbs } from '../offline/use-offline-queue.ts';
 import { PageErrorBoundary } from './page-error-boundary.tsx';
 import { useOnline } from './use-online.ts';
@@ -38,8 +39,8 @@ export function Layout() {
               </span>
             )}
           </div>
-          <button type="button" className="link-button" onClick={() => session.end()}>
-            Sign out<span className="visually-hidden"> {current?.email}</span>
+          <button type="button" className="link-button" onClick={() => void signOut()}>
+            Sign out<span className="visually-hidden"> {current?.email ?? ''}</span>
           </button>
         </div>
         <nav aria-label="Main">

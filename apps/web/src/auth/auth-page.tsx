@@ -1,8 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { crux } from '../api/crux.ts';
 import { ErrorText } from '../shared/error-text.tsx';
 import { session, useSession } from './session.ts';
+import { signInWithSupabase, supabaseProject } from './supabase.ts';
 
 interface Props {
   mode: 'sign-in' | 'sign-up';
@@ -17,6 +19,10 @@ export function AuthPage({ mode }: Props) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [next, setNext] = useState<string | null>(null);
+  const [confirmEmail, setConfirmEmail] = useState(false);
+  // When the server uses Supabase Auth, the web app signs in there and calls the API with its token.
+  const project = useQuery({ queryKey: ['auth-config'], queryFn: supabaseProject, staleTime: Infinity });
+  const viaSupabase = Boolean(project.data);
   const signUp = mode === 'sign-up';
   const from = (location.state as { from?: string } | null)?.from ?? '/logbook';
 
@@ -28,10 +34,25 @@ export function AuthPage({ mode }: Props) {
     setError(null);
     try {
       const credentials = { email: email.trim(), password };
+      if (viaSupabase) {
+        const started = await signInWithSupabase(mode, credentials.email, password);
+        if (started === 'confirm_email') {
+          setConfirmEmail(true);
+          return;
+        }
+        setNext(signUp ? '/setup' : from);
+        session.start(started);
+        return;
+      }
       const result = signUp ? await crux.auth.signup(credentials) : await crux.auth.login(credentials);
       // A new account goes on to the first-run set-up (both updates render together).
       setNext(signUp ? '/setup' : from);
-      session.start({ token: result.token, email: result.user.email });
+      session.start({
+        token: result.token,
+        refresh_token: result.refresh_token,
+        email: result.user.email,
+        user_id: result.user.id,
+      });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -43,6 +64,12 @@ export function AuthPage({ mode }: Props) {
     <main className="auth" id="main">
       <h1>{signUp ? 'Create your Crux account' : 'Sign in to Crux'}</h1>
       <p className="lede">Log the climbs that matter. The coach finds the patterns.</p>
+      {viaSupabase && <p className="muted">Your account is kept by Supabase Auth.</p>}
+      {confirmEmail && (
+        <p className="notice" role="status">
+          Check your e-mail to confirm the address, then sign in.
+        </p>
+      )}
       {session.wasExpired() && !signUp && (
         <p className="notice" role="status">
           Your session ended. Sign in again to continue.

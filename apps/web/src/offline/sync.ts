@@ -11,7 +11,7 @@ export type LogResult = { status: 'saved'; climb: Climb } | { status: 'queued' }
  * it carries one Idempotency-Key, so a retry after a lost answer never stores it twice.
  */
 export async function logClimb(input: NewClimbInput): Promise<LogResult> {
-  const owner = session.get()?.email;
+  const owner = session.owner();
   if (!owner) throw new Error('Sign in to log climbs.');
   const climb = { ...input, created_at: input.created_at ?? new Date().toISOString() };
   const key = newKey();
@@ -39,7 +39,7 @@ export function flushQueue(): Promise<number> {
 }
 
 async function sendWaiting(): Promise<number> {
-  const owner = session.get()?.email;
+  const owner = session.owner();
   if (!owner || !navigator.onLine) return 0;
   let sent = 0;
   for (const climb of await queued(owner)) {

@@ -12,13 +12,14 @@ export function useWaitingClimbs(): QueuedClimb[] {
   const current = useSession();
   const [waiting, setWaiting] = useState<QueuedClimb[]>([]);
   useEffect(() => {
-    if (!current) {
+    const owner = current?.email ?? current?.user_id;
+    if (!owner) {
       setWaiting([]);
       return;
     }
     let alive = true;
     const refresh = () =>
-      void queued(current.email).then((list) => {
+      void queued(owner).then((list) => {
         if (alive) setWaiting(list);
       });
     refresh();

@@ -5,6 +5,7 @@ import { crux } from '../api/crux.ts';
 import { PageTitle } from '../app/page-title.tsx';
 import { ErrorText } from '../shared/error-text.tsx';
 import { keys, useProfile } from '../shared/queries.ts';
+import { AccountPanel } from './account-panel.tsx';
 import { type ProfileDraft, ProfileFields, toUpdate } from './profile-fields.tsx';
 
 const CONTEXT_MAX = 2000;
@@ -20,6 +21,7 @@ export function SettingsPage() {
       ) : (
         !profile.error && <p className="muted">Loading…</p>
       )}
+      <AccountPanel />
     </section>
   );
 }
