@@ -139,9 +139,13 @@ begin
          count(*), coalesce(sum(total_tokens), 0), coalesce(sum(cost_usd), 0)
   from api_usage where status <> 'pending' group by 1, 2, 3, 4;
   insert into usage_rollup_user_blocks (level, start_day, user_id, requests, tokens, cost_usd)
-  select l, date '1970-01-01' + (((u.day - date '1970-01-01') >> l) << l), u.user_id,
-         sum(u.requests), sum(u.tokens), sum(u.cost_usd)
-  from usage_rollup_user_daily u cross join generate_series(0, 8) l group by 1, 2, 3;
+  select 0, day, user_id, sum(requests), sum(tokens), sum(cost_usd) from usage_rollup_user_daily group by 2, 3;
+  for l in 1..8 loop
+    insert into usage_rollup_user_blocks (level, start_day, user_id, requests, tokens, cost_usd)
+    select l, date '1970-01-01' + (((start_day - date '1970-01-01') >> l) << l), user_id,
+           sum(requests), sum(tokens), sum(cost_usd)
+    from usage_rollup_user_blocks where level = l - 1 group by 2, 3;
+  end loop;
 end
 $$;
 

@@ -78,40 +78,44 @@ async function userBlocksPart(tx: Queryable, params: unknown[], options: Summary
           join usage_rollup_user_blocks b on b.level = wanted.level and b.start_day = wanted.start`;
 }
 
+/** Sums the rollup rows and the pending rows by key, with the total, in one statement. */
+async function summarise(db: Queryable, rollup: string, params: unknown[], options: SummaryOptions) {
+  const pending = pendingPart(params, options);
+  const rows = await db.query<{
+    total: boolean;
+    key: string;
+    requests: number;
+    tokens: number;
+    cost_usd: string;
+  }>(
+    `select grouping(k) = 1 as total, k as key, coalesce(sum(requests), 0)::int as requests,
+            coalesce(sum(tokens), 0)::float8 as tokens, trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
+     from (${rollup} union all ${pending}) usage
+     group by grouping sets ((k), ()) order by grouping(k), k`,
+    params,
+  );
+  const summary: UsageSummary = { total: { requests: 0, tokens: 0, cost_usd: '0' }, rows: [] };
+  for (const { total, ...row } of rows) {
+    if (total) summary.total = { requests: row.requests, tokens: row.tokens, cost_usd: row.cost_usd };
+    else summary.rows.push(row);
+  }
+  return summary;
+}
+
 /**
  * Totals and grouped rows for one user, or for everyone when `userId` is null (admin), read
  * from the usage rollups (kept by triggers on api_usage, see the migration `usage_rollups`) plus
  * the rows still pending: the same figures as summing the ledger, without scanning it. Amounts
- * are summed in SQL (`numeric`) and returned as exact text. One snapshot for every statement.
+ * are summed in SQL (`numeric`) and returned as exact text.
  */
 export function usageSummary(db: Db, options: SummaryOptions): Promise<UsageSummary> {
+  const params: unknown[] = [];
+  if (options.userId !== null)
+    return summarise(db, userDailyPart(params, { ...options, userId: options.userId }), params, options);
+  if (options.groupBy !== 'user') return summarise(db, dailyPart(params, options), params, options);
+  // The data's first and last day, then the blocks: both in one snapshot.
   return db.transaction(async (tx) => {
-    const params: unknown[] = [];
-    let rollup: string;
-    if (options.userId !== null) rollup = userDailyPart(params, { ...options, userId: options.userId });
-    else if (options.groupBy === 'user') {
-      await tx.query('set transaction isolation level repeatable read');
-      rollup = await userBlocksPart(tx, params, options);
-    } else rollup = dailyPart(params, options);
-    const pending = pendingPart(params, options);
-    const rows = await tx.query<{
-      total: boolean;
-      key: string;
-      requests: number;
-      tokens: number;
-      cost_usd: string;
-    }>(
-      `select grouping(k) = 1 as total, k as key, coalesce(sum(requests), 0)::int as requests,
-              coalesce(sum(tokens), 0)::float8 as tokens, trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
-       from (${rollup} union all ${pending}) usage
-       group by grouping sets ((k), ()) order by grouping(k), k`,
-      params,
-    );
-    const summary: UsageSummary = { total: { requests: 0, tokens: 0, cost_usd: '0' }, rows: [] };
-    for (const { total, ...row } of rows) {
-      if (total) summary.total = { requests: row.requests, tokens: row.tokens, cost_usd: row.cost_usd };
-      else summary.rows.push(row);
-    }
-    return summary;
+    await tx.query('set transaction isolation level repeatable read');
+    return summarise(tx, await userBlocksPart(tx, params, options), params, options);
   });
 }
