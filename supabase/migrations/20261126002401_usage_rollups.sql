@@ -34,11 +34,13 @@ create table if not exists usage_rollup_user_daily (
   tokens bigint not null,
   cost_usd numeric not null,
   constraint usage_rollup_user_daily_key unique nulls not distinct (user_id, day, endpoint, model)
+    include (requests, tokens, cost_usd)
 );
 
 -- One user's usage per aligned block of 2^level days (level 0 to 8: 1 to 256 days, blocks start
 -- at multiples of 2^level days since 1970-01-01). Any day range is a handful of blocks (at most
 -- two per level), so the admin report by user reads a few rows per user, whatever the range.
+-- The keys include the sums, so the reports read them by index-only scans.
 create table if not exists usage_rollup_user_blocks (
   level smallint not null check (level between 0 and 8),
   start_day date not null,
@@ -47,6 +49,7 @@ create table if not exists usage_rollup_user_blocks (
   tokens bigint not null,
   cost_usd numeric not null,
   constraint usage_rollup_user_blocks_key unique nulls not distinct (level, start_day, user_id)
+    include (requests, tokens, cost_usd)
 );
 
 -- Adds (sign 1) or removes (sign -1) one ledger row's contribution to every rollup.

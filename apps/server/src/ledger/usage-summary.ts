@@ -14,7 +14,7 @@ export interface SummaryOptions {
 
 /** The group key of a rollup row (they have a `day`, `endpoint`, `model` and maybe `user_id`). */
 const rollupKey = (groupBy: GroupBy) =>
-  groupBy === 'day' ? `to_char(day, 'YYYY-MM-DD')` : groupBy === 'user' ? 'user_id::text' : groupBy;
+  groupBy === 'day' ? `to_char(day, 'YYYY-MM-DD')` : groupBy === 'user' ? 'user_id' : groupBy;
 
 /** Adds `value` to `params` and returns its placeholder. */
 const param = (params: unknown[], value: unknown) => `$${params.push(value)}`;
@@ -41,7 +41,7 @@ function pendingPart(params: unknown[], options: SummaryOptions): string {
     day: `to_char(created_at at time zone 'utc', 'YYYY-MM-DD')`,
     endpoint: 'endpoint',
     model: 'model',
-    user: 'user_id::text',
+    user: 'user_id',
   };
   return `select ${key[options.groupBy]} as k, 1::bigint as requests, coalesce(total_tokens, 0)::bigint as tokens,
             coalesce(cost_usd, 0) as cost_usd from api_usage where ${where.join(' and ')}`;
@@ -59,6 +59,9 @@ function dailyPart(params: unknown[], options: SummaryOptions): string {
   return `select ${rollupKey(options.groupBy)} as k, requests, tokens, cost_usd from usage_rollup_daily where ${where.join(' and ')}`;
 }
 
+const NOTHING =
+  'select null::uuid as k, 0::bigint as requests, 0::bigint as tokens, 0::numeric as cost_usd where false';
+
 /**
  * Everyone by user: the range as aligned day blocks (at most two per level, fewer where the
  * range reaches past the first or last day with data), so a few rows per user.
@@ -67,15 +70,23 @@ async function userBlocksPart(tx: Queryable, params: unknown[], options: Summary
   const [bounds] = await tx.query<{ first: string | null; last: string | null }>(
     'select min(day)::text as first, max(day)::text as last from usage_rollup_daily',
   );
-  if (!bounds?.first || !bounds.last)
-    return 'select null::text as k, 0::bigint as requests, 0::bigint as tokens, 0::numeric as cost_usd where false';
-  const from = options.from ?? bounds.first;
-  const to = options.to ?? bounds.last;
-  const blocks = dayBlocks({ from, to, openStart: from <= bounds.first, openEnd: to >= bounds.last });
-  const wanted = param(params, JSON.stringify(blocks));
-  return `select b.user_id::text as k, b.requests, b.tokens, b.cost_usd
-          from jsonb_to_recordset(${wanted}::jsonb) as wanted (level smallint, start date)
-          join usage_rollup_user_blocks b on b.level = wanted.level and b.start_day = wanted.start`;
+  if (!bounds?.first || !bounds.last) return NOTHING;
+  const openStart = !options.from || options.from <= bounds.first;
+  const openEnd = !options.to || options.to >= bounds.last;
+  const blocks = dayBlocks({
+    from: openStart ? bounds.first : options.from!,
+    to: openEnd ? bounds.last : options.to!,
+    openStart,
+    openEnd,
+  });
+  if (blocks.length === 0) return NOTHING;
+  // One index-only range scan per block.
+  return blocks
+    .map(
+      (b) => `select user_id as k, requests, tokens, cost_usd from usage_rollup_user_blocks
+              where level = ${param(params, b.level)} and start_day = ${param(params, b.start)}::date`,
+    )
+    .join(' union all ');
 }
 
 /** Sums the rollup rows and the pending rows by key, with the total, in one statement. */
@@ -88,8 +99,8 @@ async function summarise(db: Queryable, rollup: string, params: unknown[], optio
     tokens: number;
     cost_usd: string;
   }>(
-    `select grouping(k) = 1 as total, k as key, coalesce(sum(requests), 0)::int as requests,
-            coalesce(sum(tokens), 0)::float8 as tokens, trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
+    `select grouping(k) = 1 as total, k::text as key, coalesce(sum(requests::float8), 0)::int as requests,
+            coalesce(sum(tokens::float8), 0) as tokens, trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
      from (${rollup} union all ${pending}) usage
      group by grouping sets ((k), ()) order by grouping(k), k`,
     params,
