@@ -6,6 +6,7 @@
  * checks that every report equals the ledger's to the last digit.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { migrate } from '../apps/server/src/db/migrate.ts';
 import { openPostgresDb } from '../apps/server/src/db/postgres.ts';
@@ -203,7 +204,7 @@ export async function runP4(options: BenchOptions): Promise<BenchSection> {
     return {
       id: 'P4',
       title: 'reports at scale, from rollups kept by the settlement',
-      setup: `${ROWS.toLocaleString('en')} ledger rows, ${USERS.toLocaleString('en')} users, 90 days, 2 endpoints, 3 models on ${database.description}; loaded in ${loadSeconds.toFixed(0)} s, rollups built in ${rollupSeconds.toFixed(0)} s; ledger ${size?.ledger}, rollups ${size?.rollups}; direct = the same report summed from api_usage (one run)`,
+      setup: `${ROWS.toLocaleString('en')} ledger rows, ${USERS.toLocaleString('en')} users, 90 days, 2 endpoints, 3 models on ${database.description}; loaded in ${loadSeconds.toFixed(0)} s, rollups built in ${rollupSeconds.toFixed(0)} s; ledger ${size?.ledger}, rollups ${size?.rollups}; direct = the same report summed from api_usage (one run); load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
       figures,
     };
   } finally {
