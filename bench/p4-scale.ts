@@ -14,7 +14,7 @@ import type { Db } from '../apps/server/src/db/types.ts';
 import { Budgets } from '../apps/server/src/ledger/budgets.ts';
 import { Ledger } from '../apps/server/src/ledger/ledger.ts';
 import { DailyLimits } from '../apps/server/src/ledger/limits.ts';
-import { SettlementSpool } from '../apps/server/src/ledger/spool.ts';
+import { FileSpool } from '../apps/server/src/ledger/spool.ts';
 import { type GroupBy, UsageQueries, type UsageSummary } from '../apps/server/src/ledger/usage-queries.ts';
 import { ledgerSummary } from '../apps/server/test/support/ledger-summary.ts';
 import { createBenchDatabase } from './p4-database.ts';
@@ -69,7 +69,7 @@ async function settlements(
   db: Db,
   iterations: number,
 ): Promise<{ withRollups: number[]; without: number[] }> {
-  const ledger = new Ledger(db, new SettlementSpool(`/tmp/crux-bench-p4-spool-${process.pid}`));
+  const ledger = new Ledger(db, new FileSpool(`/tmp/crux-bench-p4-spool-${process.pid}`));
   const settle = async (i: number) => {
     const attempt = await ledger.open({
       requestId: randomUUID(),
@@ -78,11 +78,9 @@ async function settlements(
       model: BENCH_MODELS[i % 3]!,
     });
     const start = performance.now();
-    await ledger.write(attempt.rowId, {
-      status: 'ok',
-      costSource: 'usage',
-      costUsd: '0.000123456789012',
-      totalTokens: 321,
+    await ledger.write({
+      rowId: attempt.rowId,
+      settlement: { status: 'ok', costSource: 'usage', costUsd: '0.000123456789012', totalTokens: 321 },
     });
     return { ms: performance.now() - start, rowId: attempt.rowId };
   };

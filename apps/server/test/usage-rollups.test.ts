@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
-import { SettlementSpool } from '../src/ledger/spool.ts';
+import { FileSpool } from '../src/ledger/spool.ts';
 import { type GroupBy, UsageQueries } from '../src/ledger/usage-queries.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -107,7 +107,7 @@ describe('usage rollups', () => {
       [randomUUID(), randomUUID(), alice.userId, MODEL, completion.generationId],
     );
     // A settlement the database refused, spooled, then replayed.
-    const spool = new SettlementSpool(h.dataDir);
+    const spool = new FileSpool(h.dataDir);
     const flaky = new Ledger(unreachableForUpdates(h.server.db), spool);
     const spooled = await flaky.open({
       requestId: randomUUID(),
