@@ -6,12 +6,14 @@
 import { runP1 } from './p1-ttft.ts';
 import { runP2 } from './p2-streams.ts';
 import { runP3 } from './p3-throughput.ts';
+import { runP4 } from './p4-scale.ts';
 import { type BenchOptions, type BenchSection, printSection } from './report.ts';
 
 const SECTIONS: Record<string, (options: BenchOptions) => Promise<BenchSection>> = {
   P1: runP1,
   P2: runP2,
   P3: runP3,
+  P4: runP4,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim().toUpperCase());

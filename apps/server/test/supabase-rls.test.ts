@@ -73,6 +73,23 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       ]);
     });
 
+    it('shows each user only their own usage rollups, and no one the everyone-per-day rollup', async () => {
+      expect(await asUser(alice, 'select user_id, requests from usage_rollup_user_daily')).toEqual([
+        { user_id: alice, requests: '1' },
+      ]);
+      expect(await asUser(bob, 'select distinct user_id from usage_rollup_user_blocks')).toEqual([
+        { user_id: bob },
+      ]);
+      expect(await asUser(bob, 'select * from usage_rollup_daily')).toEqual([]);
+      await expect(asUser(bob, 'select usage_rollups_rebuild()')).rejects.toThrow(/permission denied/);
+      await expect(
+        asUser(
+          bob,
+          `insert into usage_rollup_user_daily values ('${bob}', '2026-01-01', 'chat', 'x/y', 1, 1, 1)`,
+        ),
+      ).rejects.toThrow(/row-level security/);
+    });
+
     it('never lets an API role read password hashes or write another user’s climbs', async () => {
       await expect(asUser(alice, 'select password_hash from users')).rejects.toThrow(/permission denied/);
       const changed = await asUser(

@@ -1,5 +1,6 @@
 import { CURSOR_AT, olderThan, pageOf } from '../db/page-cursor.ts';
 import type { Db } from '../db/types.ts';
+import { usageSummary } from './usage-summary.ts';
 
 export type GroupBy = 'day' | 'endpoint' | 'model' | 'user';
 
@@ -32,13 +33,6 @@ export interface UsageSummary {
 }
 
 const iso = (column: string) => `to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-const GROUP_EXPRESSIONS: Record<GroupBy, string> = {
-  day: `to_char(created_at at time zone 'utc', 'YYYY-MM-DD')`,
-  endpoint: 'endpoint',
-  model: 'model',
-  user: 'user_id::text',
-};
 
 /** Conditions for a UTC day range `from`..`to` (both inclusive), pushing their parameters. */
 function dateRange(params: unknown[], from: string | undefined, to: string | undefined): string[] {
@@ -82,31 +76,16 @@ export class UsageQueries {
     return next_before ? { records: items, next_before } : { records: items };
   }
 
-  /** Totals and grouped rows for one user, or for everyone when `userId` is null (admin). */
-  async summary(options: {
+  /**
+   * Totals and grouped rows for one user, or for everyone when `userId` is null (admin): read
+   * from the usage rollups, equal to summing the ledger (see usage-summary.ts).
+   */
+  summary(options: {
     userId: string | null;
     groupBy: GroupBy;
     from?: string;
     to?: string;
   }): Promise<UsageSummary> {
-    const params: unknown[] = [options.userId];
-    const where = [
-      '($1::uuid is null or user_id = $1::uuid)',
-      ...dateRange(params, options.from, options.to),
-    ];
-    const key = GROUP_EXPRESSIONS[options.groupBy];
-    const rows = await this.db.query<{ key: string; requests: number; tokens: number; cost_usd: string }>(
-      `select ${key} as key, count(*)::int as requests, coalesce(sum(total_tokens), 0)::float8 as tokens,
-              trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
-       from api_usage where ${where.join(' and ')} group by 1 order by 1`,
-      params,
-    );
-    const [total] = await this.db.query<UsageSummary['total']>(
-      `select count(*)::int as requests, coalesce(sum(total_tokens), 0)::float8 as tokens,
-              trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
-       from api_usage where ${where.join(' and ')}`,
-      params,
-    );
-    return { total: total ?? { requests: 0, tokens: 0, cost_usd: '0' }, rows };
+    return usageSummary(this.db, options);
   }
 }

@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { expect } from 'vitest';
 import type { Harness } from './harness.ts';
+import { expectRollupsEqualLedger } from './rollup-check.ts';
 
 interface Row {
   id: string;
@@ -13,7 +14,7 @@ interface Row {
 /**
  * The invariants of the ledger against the simulator's bill: no row pending, no "ok" row
  * without a cost, every billed generation on exactly one row with exactly its cost, and the
- * sums equal to the last digit. Returns both sums.
+ * sums equal to the last digit, and the usage rollups equal to the ledger. Returns both sums.
  */
 export async function expectLedgerEqualsBill(h: Harness): Promise<{ ledger: string; billed: string }> {
   await h.settled();
@@ -31,5 +32,6 @@ export async function expectLedgerEqualsBill(h: Harness): Promise<{ ledger: stri
   const ledger = rows.reduce((sum, r) => (r.cost_usd ? sum.plus(r.cost_usd) : sum), new Big(0)).toFixed();
   const billed = h.simulator.billing.total();
   expect(ledger).toBe(billed);
+  await expectRollupsEqualLedger(h.server.db);
   return { ledger, billed };
 }
