@@ -1,13 +1,16 @@
 import type { Hono } from 'hono';
 import { AuthService } from './auth/auth-service.ts';
 import { TokenService } from './auth/tokens.ts';
+import { UserCache } from './auth/user-cache.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { IdempotentChat } from './chat/idempotent-chat.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
+import { TurnOpener } from './chat/turn-opener.ts';
 import { ClimbsRepo } from './climbs/climbs-repo.ts';
 import { ClimbsService } from './climbs/climbs-service.ts';
 import { LogbookTransfer } from './climbs/logbook-transfer.ts';
 import { ClimberContext } from './coach/climber-context.ts';
+import { ClimberContextCache } from './coach/context-cache.ts';
 import { RecommendationService } from './coach/recommendation-service.ts';
 import { RecommendationsRepo } from './coach/recommendations-repo.ts';
 import type { Config } from './config/env.ts';
@@ -67,6 +70,11 @@ export interface Composition {
   monitor: OpsMonitor;
   /** Operator alerts; `alerts.budgetCrossed` is the hook for the global daily budget. */
   alerts: Alerts;
+  /**
+   * Verified tokens and known users (30 s at most): call `userCache.invalidate(userId)` when an
+   * account is deleted or its tokens revoked.
+   */
+  userCache: UserCache;
 }
 
 /**
@@ -108,7 +116,8 @@ export function composeApp(
     pendingAlertAfterMs: options.pendingAlertAfterMs,
   });
   const limits = new DailyLimits(db);
-  const users = new UsersRepo(db);
+  const userCache = new UserCache();
+  const users = new UsersRepo(db, userCache);
   const tokens = new TokenService({
     secret: config.jwtSecret,
     supabaseUrl: config.supabaseUrl,
@@ -120,6 +129,7 @@ export function composeApp(
   const climbsRepo = new ClimbsRepo(db);
   const idempotency = new IdempotencyStore(db);
   const context = new ClimberContext(climbsRepo, profiles);
+  const maxTokens = maxTokensFor(options.catalog, config.openRouter.maxTokens);
   const metered = new MeteredCalls({
     client,
     ledger,
@@ -127,18 +137,20 @@ export function composeApp(
     model: config.openRouter.model,
     pseudonymKey: config.jwtSecret,
     catalog: options.catalog,
-    maxTokens: maxTokensFor(options.catalog, config.openRouter.maxTokens),
+    maxTokens,
     freeModel: isFreeModel(options.catalog),
     generationWaitMs: options.generationWaitMs,
   });
-  const chat = new ChatService({
-    config,
-    metered,
-    limits,
-    messages,
-    background,
-    climber: (userId) => context.forChat(userId),
+  const climberCache = new ClimberContextCache(db, context);
+  const turns = new TurnOpener({
+    db,
+    model: config.openRouter.model,
+    catalog: options.catalog,
+    maxTokens,
+    dailyLimit: config.limits.dailyChat,
+    budgets: { dailyUsd: config.limits.dailyBudgetUsd, globalDailyUsd: config.limits.globalDailyBudgetUsd },
   });
+  const chat = new ChatService({ metered, turns, limits, messages, background, context: climberCache });
   const recommendations = new RecommendationService({
     config,
     metered,
@@ -153,6 +165,7 @@ export function composeApp(
     tokens,
     auth: new AuthService(users, tokens, new AuthThrottle(rateCounters, config.throttles)),
     users,
+    userCache,
     adminGrants: new AdminGrants(db),
     profiles,
     climbs: new ClimbsService(climbsRepo, idempotency),
@@ -173,5 +186,5 @@ export function composeApp(
     log: options.log,
   });
 
-  return { app, ledger, reconciler, background, readiness, credit, monitor, alerts };
+  return { app, ledger, reconciler, background, readiness, credit, monitor, alerts, userCache };
 }

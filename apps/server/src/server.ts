@@ -17,6 +17,7 @@ import { describeCredit } from './ops/credit.ts';
 import type { OpsMonitor } from './ops/monitor.ts';
 import { describeReadiness } from './ops/readiness.ts';
 import type { BackgroundTasks } from './shared/background.ts';
+import { LineWriter } from './shared/line-writer.ts';
 import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts';
 
 export interface ServerOptions {
@@ -54,7 +55,9 @@ export interface CruxServer {
 
 /** Builds every dependency, migrates, reconciles leftovers, and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<CruxServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  // Standard output through a queue: a log line never blocks a request.
+  const stdout = new LineWriter(1);
+  const log = options.log ?? stdout.line;
   const client = new OpenRouterClient({
     baseUrl: config.openRouter.baseUrl,
     apiKey: config.openRouter.apiKey,
@@ -148,6 +151,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.close();
       await db.close();
+      stdout.flushSync();
     },
   };
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
-import type { Config } from '../config/env.ts';
-import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
+import type { ClimberContextCache } from '../coach/context-cache.ts';
+import type { DailyLimits } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { billingFromUsage } from '../ledger/settlement.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
 import type { CollectedStream } from '../llm/collect-stream.ts';
+import type { ChatMessage } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
-import { AppError, LimitError } from '../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import type { MessagesRepo } from './messages-repo.ts';
-import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
+import { buildChatPrompt, CHAT_HISTORY_SIZE, chatSystemMessage } from './prompt.ts';
+import { type OpenedTurn, StaleContextError, type TurnOpener } from './turn-opener.ts';
 import { bestEffort, EventOutput } from './upstream-turn.ts';
 
 /** A stream failure as the client's error event: a contract error code (the ledger keeps the detailed one). */
@@ -51,14 +53,18 @@ interface Turn {
 }
 
 export interface ChatServiceDeps {
-  config: Pick<Config, 'openRouter' | 'limits'>;
   metered: MeteredCalls;
+  /** The one round trip that opens a turn. */
+  turns: TurnOpener;
   limits: DailyLimits;
   messages: MessagesRepo;
   background: BackgroundTasks;
-  /** The climber's anonymised context and logbook patterns for the prompt. */
-  climber: (userId: string) => Promise<{ climbingContext: string; patternsSummary: string | undefined }>;
+  /** The climber's anonymised context and logbook patterns for the prompt, cached. */
+  context: ClimberContextCache;
 }
+
+/** A context changed under every reload this often in a row is given up on (a 500 would follow). */
+const MAX_CONTEXT_RELOADS = 3;
 
 /** The streaming chat: limit, prompt, metered upstream stream, stored answer. No HTTP in here. */
 export class ChatService {
@@ -83,22 +89,18 @@ export class ChatService {
   }
 
   private async open(userId: string, message: string, hooks: ChatHooks, requestId: string): Promise<ChatRun> {
-    const { config, limits, messages } = this.deps;
-    // Independent reads and writes go together: on a Postgres server they overlap.
-    const [verdict, history, climber] = await Promise.all([
-      limits.take(userId, 'chat', config.limits.dailyChat),
-      messages.history(userId, CHAT_HISTORY_SIZE - 1),
-      this.deps.climber(userId),
-    ]);
-    if (!verdict.allowed) throw limitError(config.limits.dailyChat);
-    const messageId = await messages.add(userId, 'user', message, requestId); // stored before the call
-    const prompt = buildChatPrompt({ history: [...history, { role: 'user', content: message }], ...climber });
+    const { limits, messages } = this.deps;
+    const { turn, system } = await this.openTurn(userId, message, requestId);
+    const prompt = buildChatPrompt(
+      { history: [...turn.history, { role: 'user', content: message }], climbingContext: '' },
+      system,
+    );
     let call: MeteredCall;
     try {
-      call = await this.deps.metered.open({ requestId, userId, endpoint: 'chat', messages: prompt });
+      call = await this.deps.metered.start(turn.attempt, { messages: prompt });
     } catch (error) {
       // Refused before any token: the message is kept out of the next prompt, the unit given back.
-      await Promise.all([limits.giveBack(userId, 'chat'), messages.markFailed(messageId)]);
+      await Promise.all([limits.giveBack(userId, 'chat'), messages.markFailed(turn.messageId)]);
       throw error instanceof AppError ? error : toClientError(error);
     }
     let controller!: ReadableStreamDefaultController<ChatEvent>;
@@ -111,6 +113,36 @@ export class ChatService {
     const output = new EventOutput(controller);
     this.deps.background.run(this.pump({ call, output, hooks }));
     return { requestId, events, abort: () => call.abort() };
+  }
+
+  /**
+   * The one round trip before the upstream call (limit, budget, user message, pending row,
+   * history), with the prompt's system message from the cached climber context; a context
+   * changed since it was cached is reloaded and the turn opened again (nothing was written).
+   */
+  private async openTurn(
+    userId: string,
+    message: string,
+    requestId: string,
+  ): Promise<{ turn: OpenedTurn; system: ChatMessage }> {
+    let context = await this.deps.context.get(userId);
+    for (let tries = 1; ; tries++) {
+      const system = chatSystemMessage(context.climber);
+      try {
+        const turn = await this.deps.turns.open({
+          userId,
+          requestId,
+          message,
+          system,
+          contextVersion: context.version,
+          historySize: CHAT_HISTORY_SIZE - 1,
+        });
+        return { turn, system };
+      } catch (error) {
+        if (!(error instanceof StaleContextError) || tries >= MAX_CONTEXT_RELOADS) throw error;
+        context = await this.deps.context.load(userId);
+      }
+    }
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
@@ -155,13 +187,4 @@ export class ChatService {
     turn.output.close();
     await turn.call.settle(read);
   }
-}
-
-function limitError(limit: number): AppError {
-  return new LimitError(
-    'daily_limit_reached',
-    'daily_chat',
-    `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
-    secondsUntilUtcMidnight(),
-  );
 }

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import type { UserCache } from '../auth/user-cache.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
 import type { ClimbsRepo } from '../climbs/climbs-repo.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   tokens: TokenService;
   auth: AuthService;
   users: UsersRepo;
+  /** Verified tokens and known users, briefly. */
+  userCache?: UserCache | undefined;
   adminGrants: AdminGrants;
   profiles: ProfilesRepo;
   climbs: ClimbsService;
@@ -144,7 +147,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/auth', authRoutes(deps));
 
   const authed = new Hono<AppEnv>();
-  authed.use(requireUser(deps.tokens, deps.users, { allowAnonymous: deps.config.anonymous.allowed }));
+  authed.use(
+    requireUser(deps.tokens, deps.users, {
+      allowAnonymous: deps.config.anonymous.allowed,
+      cache: deps.userCache,
+    }),
+  );
   authed.route('/', profileRoutes(deps));
   authed.route('/', climbsRoutes(deps));
   authed.route('/', coachRoutes(deps));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UserCache } from '../auth/user-cache.ts';
 import type { Db } from '../db/types.ts';
 
 export interface User {
@@ -15,10 +16,11 @@ const UNIQUE_VIOLATION = '23505';
 const placeholder = (id: string) => `${id}@users.invalid`;
 
 export class UsersRepo {
-  /** Ids known to have a row, so `ensure` costs one query per user per process. */
-  private readonly known = new Set<string>();
-
-  constructor(private readonly db: Db) {}
+  /** Ids known to have a row (for 30 s at most), so `ensure` mostly costs no query. */
+  constructor(
+    private readonly db: Db,
+    private readonly known: UserCache = new UserCache(),
+  ) {}
 
   /** Creates a user, or returns null when the e-mail is taken. */
   async create(email: string, passwordHash: string | null): Promise<User | null> {
@@ -36,7 +38,7 @@ export class UsersRepo {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
       throw error;
     }
-    this.known.add(id);
+    this.known.rememberUser(id);
     return { id, email };
   }
 
@@ -68,7 +70,12 @@ export class UsersRepo {
    * signed up here is valid, and that user's rows need a parent.
    */
   async ensure(id: string, email: string | undefined): Promise<void> {
-    if (this.known.has(id)) return;
+    if (this.known.isKnownUser(id)) return;
+    const [present] = await this.db.query('select 1 from profiles where user_id = $1', [id]);
+    if (present) {
+      this.known.rememberUser(id); // the profile's user_id references the user row
+      return;
+    }
     // The e-mail may belong to a local account already: then keep a placeholder address.
     await this.db.query('insert into users (id, email) values ($1, $2) on conflict do nothing', [
       id,
@@ -79,6 +86,6 @@ export class UsersRepo {
       placeholder(id),
     ]);
     await this.db.query('insert into profiles (user_id) values ($1) on conflict do nothing', [id]);
-    this.known.add(id);
+    this.known.rememberUser(id);
   }
 }
