@@ -9,8 +9,10 @@ create table if not exists climber_context_versions (
 );
 alter table climber_context_versions enable row level security;
 
+-- Security definer: a Supabase user editing their own profile through the API (RLS) still bumps
+-- their version, in a table no API role may touch directly.
 create or replace function crux_bump_context_version() returns trigger
-language plpgsql as $$
+language plpgsql security definer set search_path from current as $$
 begin
   if tg_op in ('UPDATE', 'DELETE') then
     insert into climber_context_versions as v (user_id, version) values (old.user_id, 1)

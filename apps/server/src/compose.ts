@@ -150,7 +150,7 @@ export function composeApp(
     dailyLimit: config.limits.dailyChat,
     budgets: { dailyUsd: config.limits.dailyBudgetUsd, globalDailyUsd: config.limits.globalDailyBudgetUsd },
   });
-  const chat = new ChatService({ metered, turns, limits, messages, background, context: climberCache });
+  const chat = new ChatService({ metered, turns, messages, background, context: climberCache });
   const recommendations = new RecommendationService({
     config,
     metered,

@@ -55,9 +55,10 @@ export interface CruxServer {
 
 /** Builds every dependency, migrates, reconciles leftovers, and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<CruxServer> {
-  // Standard output through a queue: a log line never blocks a request.
+  const log = options.log ?? ((line: string) => console.log(line));
+  // Once serving, standard output goes through a queue: a log line never blocks a request.
   const stdout = new LineWriter(1);
-  const log = options.log ?? stdout.line;
+  const requestLog = options.log ?? stdout.line;
   const client = new OpenRouterClient({
     baseUrl: config.openRouter.baseUrl,
     apiKey: config.openRouter.apiKey,
@@ -79,7 +80,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     generationWaitMs: options.generationWaitMs,
     jwksCooldownMs: options.jwksCooldownMs,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
-    log,
+    log: requestLog,
   });
 
   // Say at start whether this instance can serve, and how much credit is left.

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
 import type { ClimberContextCache } from '../coach/context-cache.ts';
-import type { DailyLimits } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { billingFromUsage } from '../ledger/settlement.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
@@ -56,15 +55,17 @@ export interface ChatServiceDeps {
   metered: MeteredCalls;
   /** The one round trip that opens a turn. */
   turns: TurnOpener;
-  limits: DailyLimits;
   messages: MessagesRepo;
   background: BackgroundTasks;
   /** The climber's anonymised context and logbook patterns for the prompt, cached. */
   context: ClimberContextCache;
 }
 
-/** A context changed under every reload this often in a row is given up on (a 500 would follow). */
+/** A context changed under every reload this often in a row is given up on (503, try again). */
 const MAX_CONTEXT_RELOADS = 3;
+/** A give-back the database refused is retried this often, after 1 s, 2 s, … */
+const GIVE_BACK_TRIES = 5;
+const GIVE_BACK_RETRY_MS = 1_000;
 
 /** The streaming chat: limit, prompt, metered upstream stream, stored answer. No HTTP in here. */
 export class ChatService {
@@ -89,7 +90,6 @@ export class ChatService {
   }
 
   private async open(userId: string, message: string, hooks: ChatHooks, requestId: string): Promise<ChatRun> {
-    const { limits, messages } = this.deps;
     const { turn, system } = await this.openTurn(userId, message, requestId);
     const prompt = buildChatPrompt(
       { history: [...turn.history, { role: 'user', content: message }], climbingContext: '' },
@@ -100,7 +100,7 @@ export class ChatService {
       call = await this.deps.metered.start(turn.attempt, { messages: prompt });
     } catch (error) {
       // Refused before any token: the message is kept out of the next prompt, the unit given back.
-      await Promise.all([limits.giveBack(userId, 'chat'), messages.markFailed(turn.messageId)]);
+      await this.giveBack(turn);
       throw error instanceof AppError ? error : toClientError(error);
     }
     let controller!: ReadableStreamDefaultController<ChatEvent>;
@@ -139,9 +139,36 @@ export class ChatService {
         });
         return { turn, system };
       } catch (error) {
-        if (!(error instanceof StaleContextError) || tries >= MAX_CONTEXT_RELOADS) throw error;
+        if (!(error instanceof StaleContextError)) throw error;
+        if (tries >= MAX_CONTEXT_RELOADS)
+          throw new AppError('server_busy', 'Your logbook is changing right now; try again in a moment.', {
+            'retry-after': '1',
+          });
         context = await this.deps.context.load(userId);
       }
+    }
+  }
+
+  /**
+   * Gives a refused turn back; when the database cannot take it now (saturated, away), keeps
+   * trying in the background rather than leave the unit spent.
+   */
+  private async giveBack(turn: OpenedTurn): Promise<void> {
+    try {
+      await this.deps.turns.giveBack(turn);
+    } catch {
+      this.deps.background.run(
+        (async () => {
+          for (let attempt = 1; ; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, GIVE_BACK_RETRY_MS * attempt));
+            try {
+              return await this.deps.turns.giveBack(turn);
+            } catch (error) {
+              if (attempt >= GIVE_BACK_TRIES || this.deps.background.signal.aborted) throw error;
+            }
+          }
+        })(),
+      );
     }
   }
 

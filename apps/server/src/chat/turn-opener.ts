@@ -99,7 +99,21 @@ export class TurnOpener {
       throw refusalOf(error, dailyLimit) ?? error;
     }
   }
+
+  /**
+   * The upstream refused the turn before any token: its unit back, its question marked failed,
+   * in one statement.
+   */
+  async giveBack(turn: OpenedTurn): Promise<void> {
+    await this.deps.db.query(GIVE_BACK, [turn.attempt.userId, turn.messageId]);
+  }
 }
+
+/** Gives a refused turn's unit back and marks its question failed (kept out of later prompts). */
+const GIVE_BACK = `with unit as (
+    update daily_counters set used = used - 1
+    where user_id = $1 and day = (now() at time zone 'utc')::date and kind = 'chat' and used > 0 returning 1)
+  update chat_messages set status = 'failed' where id = $2`;
 
 /** The chat limit's refusal, as DailyLimits' callers have always worded it. */
 export function chatLimitError(limit: number): AppError {
