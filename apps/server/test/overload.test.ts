@@ -23,7 +23,15 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('a saturated database po
     await blocker.query('begin');
     await blocker.query('lock table daily_counters in exclusive mode');
     const first = h.chat(token, 'waits for the lock');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Until the first chat holds the pool's one connection, waiting on the lock.
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const [row] = (
+        await blocker.query(`select count(*)::int as n from pg_locks
+         where not granted and database = (select oid from pg_database where datname = current_database())`)
+      ).rows;
+      if (row.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const started = performance.now();
     const busy = await h.request('/v1/chat', {
       method: 'POST',
