@@ -1,14 +1,17 @@
 import type { Hono } from 'hono';
 import { AuthService } from './auth/auth-service.ts';
 import { RefreshTokens } from './auth/refresh-tokens.ts';
+import { TokenCache } from './auth/token-cache.ts';
 import { TokenService } from './auth/tokens.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { IdempotentChat } from './chat/idempotent-chat.ts';
 import { MessagesRepo } from './chat/messages-repo.ts';
+import { TurnOpener } from './chat/turn-opener.ts';
 import { ClimbsRepo } from './climbs/climbs-repo.ts';
 import { ClimbsService } from './climbs/climbs-service.ts';
 import { LogbookTransfer } from './climbs/logbook-transfer.ts';
 import { ClimberContext } from './coach/climber-context.ts';
+import { ClimberContextCache } from './coach/context-cache.ts';
 import { RecommendationService } from './coach/recommendation-service.ts';
 import { RecommendationsRepo } from './coach/recommendations-repo.ts';
 import type { Config } from './config/env.ts';
@@ -71,6 +74,10 @@ export interface Composition {
   monitor: OpsMonitor;
   /** Operator alerts; `alerts.budgetCrossed` is the hook for the global daily budget. */
   alerts: Alerts;
+  /**
+   * Verified tokens (30 s at most): `tokenCache.invalidate(userId)` forgets a user's tokens.
+   */
+  tokenCache: TokenCache;
 }
 
 /**
@@ -113,6 +120,7 @@ export function composeApp(
     pendingAlertAfterMs: options.pendingAlertAfterMs,
   });
   const limits = new DailyLimits(db);
+  const tokenCache = new TokenCache();
   const users = new UsersRepo(db);
   const tokens = new TokenService({
     secret: config.jwtSecret,
@@ -129,6 +137,7 @@ export function composeApp(
   const idempotency = new IdempotencyStore(db);
   const usage = new UsageQueries(db);
   const context = new ClimberContext(climbsRepo, profiles);
+  const maxTokens = maxTokensFor(options.catalog, config.openRouter.maxTokens);
   const metered = new MeteredCalls({
     client,
     ledger,
@@ -136,18 +145,20 @@ export function composeApp(
     model: config.openRouter.model,
     pseudonymKey: config.jwtSecret,
     catalog: options.catalog,
-    maxTokens: maxTokensFor(options.catalog, config.openRouter.maxTokens),
+    maxTokens,
     freeModel: isFreeModel(options.catalog),
     generationWaitMs: options.generationWaitMs,
   });
-  const chat = new ChatService({
-    config,
-    metered,
-    limits,
-    messages,
-    background,
-    climber: (userId) => context.forChat(userId),
+  const climberCache = new ClimberContextCache(db, context);
+  const turns = new TurnOpener({
+    db,
+    model: config.openRouter.model,
+    catalog: options.catalog,
+    maxTokens,
+    dailyLimit: config.limits.dailyChat,
+    budgets: { dailyUsd: config.limits.dailyBudgetUsd, globalDailyUsd: config.limits.globalDailyBudgetUsd },
   });
+  const chat = new ChatService({ metered, turns, messages, background, context: climberCache });
   const recommendationsRepo = new RecommendationsRepo(db);
   const recommendations = new RecommendationService({
     config,
@@ -173,6 +184,7 @@ export function composeApp(
       refreshTokens,
     }),
     users,
+    tokenCache,
     adminGrants: new AdminGrants(db),
     profiles,
     climbs: new ClimbsService(climbsRepo, idempotency),
@@ -193,5 +205,5 @@ export function composeApp(
     log: options.log,
   });
 
-  return { app, ledger, reconciler, background, readiness, credit, monitor, alerts };
+  return { app, ledger, reconciler, background, readiness, credit, monitor, alerts, tokenCache };
 }

@@ -17,6 +17,7 @@ import { describeCredit } from './ops/credit.ts';
 import type { OpsMonitor } from './ops/monitor.ts';
 import { describeReadiness } from './ops/readiness.ts';
 import type { BackgroundTasks } from './shared/background.ts';
+import { LineWriter } from './shared/line-writer.ts';
 import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts';
 
 export interface ServerOptions {
@@ -57,6 +58,9 @@ export interface CruxServer {
 /** Builds every dependency, migrates, reconciles leftovers, and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<CruxServer> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // Once serving, standard output goes through a queue: a log line never blocks a request.
+  const stdout = new LineWriter(1);
+  const requestLog = options.log ?? stdout.line;
   const client = new OpenRouterClient({
     baseUrl: config.openRouter.baseUrl,
     apiKey: config.openRouter.apiKey,
@@ -79,7 +83,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     jwksCooldownMs: options.jwksCooldownMs,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
     spoolRetryMs: options.spoolRetryMs,
-    log,
+    log: requestLog,
   });
 
   // Say at start whether this instance can serve, and how much credit is left.
@@ -155,6 +159,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await background.close();
       ledger.close();
       await db.close();
+      stdout.flushSync();
     },
   };
 }

@@ -149,6 +149,10 @@ describe('a model whose price is unknown', () => {
     const { messages } = (await (await h.request('/v1/chat/messages', { token })).json()) as {
       messages: Array<{ content: string }>;
     };
-    expect(messages.map((m) => m.content)).toEqual(['route me']); // kept, marked failed
+    expect(messages).toEqual([]); // refused in the same round trip that would store it: nothing kept
+    const limits = (await (await h.request('/v1/usage/limits', { token })).json()) as {
+      chat: { used: number };
+    };
+    expect(limits.chat.used).toBe(0);
   });
 });

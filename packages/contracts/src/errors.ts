@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'upstream_error',
   'coach_unavailable',
   'service_unavailable',
+  'server_busy',
   'internal_error',
 ] as const;
 
@@ -57,6 +58,7 @@ export const ERROR_STATUS = {
   upstream_unavailable: 503,
   model_price_unknown: 503,
   service_unavailable: 503,
+  server_busy: 503,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

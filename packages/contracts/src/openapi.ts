@@ -12,7 +12,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Body too large (`payload_too_large`)',
   429: 'A daily limit, budget or throttle (`daily_limit_reached`, `budget_exceeded`, `too_many_attempts`, `upstream_rate_limited`); `Retry-After` says when to try again',
   502: 'The upstream model failed (`upstream_error`, `upstream_timeout`, `coach_unavailable`, …)',
-  503: 'The database or upstream is unavailable (`service_unavailable`, `upstream_unavailable`, …)',
+  503: 'The database or upstream is unavailable (`service_unavailable`, `upstream_unavailable`, …) or the server is saturated (`server_busy`); see `Retry-After`',
 };
 
 /** Every 429 says when to try again. */
@@ -52,7 +52,8 @@ function successContent(route: RouteContract) {
 function operation(route: RouteContract): ZodOpenApiOperationObject {
   const errorStatuses = new Set([
     ...(route.body || route.query ? [400] : []),
-    ...(route.auth ? [401, 403] : []),
+    // Every signed-in route reads the database: it may be saturated (`server_busy`) or away.
+    ...(route.auth ? [401, 403, 503] : []),
   ]);
   for (const status of route.errors ?? []) errorStatuses.add(status);
   const content = successContent(route);

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
-import type { Config } from '../config/env.ts';
+import type { ClimberContextCache } from '../coach/context-cache.ts';
 import type { IdempotentCompletion } from '../idempotency/idempotency-store.ts';
-import { type DailyLimits, secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
 import { billingFromUsage } from '../ledger/settlement.ts';
 import { toClientError } from '../llm/client-facing-error.ts';
 import type { CollectedStream } from '../llm/collect-stream.ts';
+import type { ChatMessage } from '../llm/types.ts';
 import type { BackgroundTasks } from '../shared/background.ts';
-import { AppError, LimitError } from '../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import type { MessagesRepo } from './messages-repo.ts';
-import { buildChatPrompt, CHAT_HISTORY_SIZE } from './prompt.ts';
+import { buildChatPrompt, CHAT_HISTORY_SIZE, chatSystemMessage } from './prompt.ts';
+import { type OpenedTurn, StaleContextError, type TurnOpener } from './turn-opener.ts';
 import { bestEffort, EventOutput } from './upstream-turn.ts';
 
 /** A stream failure as the client's error event: a contract error code (the ledger keeps the detailed one). */
@@ -54,14 +55,20 @@ interface Turn {
 }
 
 export interface ChatServiceDeps {
-  config: Pick<Config, 'openRouter' | 'limits'>;
   metered: MeteredCalls;
-  limits: DailyLimits;
+  /** The one round trip that opens a turn. */
+  turns: TurnOpener;
   messages: MessagesRepo;
   background: BackgroundTasks;
-  /** The climber's anonymised context and logbook patterns for the prompt. */
-  climber: (userId: string) => Promise<{ climbingContext: string; patternsSummary: string | undefined }>;
+  /** The climber's anonymised context and logbook patterns for the prompt, cached. */
+  context: ClimberContextCache;
 }
+
+/** A context changed under every reload this often in a row is given up on (503, try again). */
+const MAX_CONTEXT_RELOADS = 3;
+/** A give-back the database refused is retried this often, after 1 s, 2 s, … */
+const GIVE_BACK_TRIES = 5;
+const GIVE_BACK_RETRY_MS = 1_000;
 
 /** The streaming chat: limit, prompt, metered upstream stream, stored answer. No HTTP in here. */
 export class ChatService {
@@ -86,22 +93,17 @@ export class ChatService {
   }
 
   private async open(userId: string, message: string, hooks: ChatHooks, requestId: string): Promise<ChatRun> {
-    const { config, limits, messages } = this.deps;
-    // Independent reads and writes go together: on a Postgres server they overlap.
-    const [verdict, history, climber] = await Promise.all([
-      limits.take(userId, 'chat', config.limits.dailyChat),
-      messages.history(userId, CHAT_HISTORY_SIZE - 1),
-      this.deps.climber(userId),
-    ]);
-    if (!verdict.allowed) throw limitError(config.limits.dailyChat);
-    const messageId = await messages.add(userId, 'user', message, requestId); // stored before the call
-    const prompt = buildChatPrompt({ history: [...history, { role: 'user', content: message }], ...climber });
+    const { turn, system } = await this.openTurn(userId, message, requestId);
+    const prompt = buildChatPrompt(
+      { history: [...turn.history, { role: 'user', content: message }], climbingContext: '' },
+      system,
+    );
     let call: MeteredCall;
     try {
-      call = await this.deps.metered.open({ requestId, userId, endpoint: 'chat', messages: prompt });
+      call = await this.deps.metered.start(turn.attempt, { messages: prompt });
     } catch (error) {
       // Refused before any token: the message is kept out of the next prompt, the unit given back.
-      await Promise.all([limits.giveBack(userId, 'chat'), messages.markFailed(messageId)]);
+      await this.giveBack(turn);
       throw error instanceof AppError ? error : toClientError(error);
     }
     let controller!: ReadableStreamDefaultController<ChatEvent>;
@@ -114,6 +116,63 @@ export class ChatService {
     const output = new EventOutput(controller);
     this.deps.background.run(this.pump({ call, output, hooks }));
     return { requestId, events, abort: () => call.abort() };
+  }
+
+  /**
+   * The one round trip before the upstream call (limit, budget, user message, pending row,
+   * history), with the prompt's system message from the cached climber context; a context
+   * changed since it was cached is reloaded and the turn opened again (nothing was written).
+   */
+  private async openTurn(
+    userId: string,
+    message: string,
+    requestId: string,
+  ): Promise<{ turn: OpenedTurn; system: ChatMessage }> {
+    let context = await this.deps.context.get(userId);
+    for (let tries = 1; ; tries++) {
+      const system = chatSystemMessage(context.climber);
+      try {
+        const turn = await this.deps.turns.open({
+          userId,
+          requestId,
+          message,
+          system,
+          contextVersion: context.version,
+          historySize: CHAT_HISTORY_SIZE - 1,
+        });
+        return { turn, system };
+      } catch (error) {
+        if (!(error instanceof StaleContextError)) throw error;
+        if (tries >= MAX_CONTEXT_RELOADS)
+          throw new AppError('server_busy', 'Your logbook is changing right now; try again in a moment.', {
+            'retry-after': '1',
+          });
+        context = await this.deps.context.load(userId);
+      }
+    }
+  }
+
+  /**
+   * Gives a refused turn back; when the database cannot take it now (saturated, away), keeps
+   * trying in the background rather than leave the unit spent.
+   */
+  private async giveBack(turn: OpenedTurn): Promise<void> {
+    try {
+      await this.deps.turns.giveBack(turn);
+    } catch {
+      this.deps.background.run(
+        (async () => {
+          for (let attempt = 1; ; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, GIVE_BACK_RETRY_MS * attempt));
+            try {
+              return await this.deps.turns.giveBack(turn);
+            } catch (error) {
+              if (attempt >= GIVE_BACK_TRIES || this.deps.background.signal.aborted) throw error;
+            }
+          }
+        })(),
+      );
+    }
   }
 
   /** Reads the upstream to its end, forwards deltas, and settles the ledger row whatever happens. */
@@ -179,12 +238,3 @@ const NOT_STORED =
   'The answer could not be saved (the database and the local spool both failed); it is not in your history.';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-function limitError(limit: number): AppError {
-  return new LimitError(
-    'daily_limit_reached',
-    'daily_chat',
-    `You have used all ${limit} chat messages for today; they reset at 00:00 UTC.`,
-    secondsUntilUtcMidnight(),
-  );
-}

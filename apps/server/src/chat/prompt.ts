@@ -17,14 +17,19 @@ export interface ChatPromptInput {
   patternsSummary?: string;
 }
 
-/** The coach system prompt, the climber's context and patterns, then the recent conversation. */
-export function buildChatPrompt(input: ChatPromptInput): ChatMessage[] {
+/** The coach system prompt with the climber's context and patterns. */
+export function chatSystemMessage(input: Omit<ChatPromptInput, 'history'>): ChatMessage {
   const sections = [COACH_PERSONA];
   if (input.climbingContext.trim())
     sections.push(`About this climber, in their own words:\n${input.climbingContext.trim()}`);
   if (input.patternsSummary) sections.push(`What their logbook shows:\n${input.patternsSummary}`);
+  return { role: 'system', content: sections.join('\n\n') };
+}
+
+/** The coach system prompt, the climber's context and patterns, then the recent conversation. */
+export function buildChatPrompt(input: ChatPromptInput, system = chatSystemMessage(input)): ChatMessage[] {
   return [
-    { role: 'system', content: sections.join('\n\n') },
+    system,
     ...input.history.slice(-CHAT_HISTORY_SIZE).map((m) => ({ role: m.role, content: m.content })),
   ];
 }

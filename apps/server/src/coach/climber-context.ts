@@ -4,6 +4,12 @@ import { anonymizeClimb, type PrivateNames, scrubText } from './anonymize.ts';
 import { buildCoachPrompt, type CoachPromptInput } from './coach-prompt.ts';
 import { computePatterns, PATTERN_WINDOW, type Patterns, summarizePatterns } from './patterns.ts';
 
+/** What the chat prompt knows about the climber. */
+export interface ChatClimber {
+  climbingContext: string;
+  patternsSummary: string | undefined;
+}
+
 /** Loads what the coach may know about a climber, already anonymised for the LLM. */
 export class ClimberContext {
   constructor(
@@ -16,7 +22,7 @@ export class ClimberContext {
   }
 
   /** For the chat prompt: the scrubbed climbing context and a summary of the patterns. */
-  async forChat(userId: string): Promise<{ climbingContext: string; patternsSummary: string | undefined }> {
+  async forChat(userId: string): Promise<ChatClimber> {
     const { climbs, profile, names } = await this.load(userId);
     return {
       climbingContext: scrubText(profile.climbing_context, names),

@@ -109,11 +109,38 @@ describe('parseConfig', () => {
   });
 });
 
+describe('database pool settings', () => {
+  it('reads DATABASE_POOL_SIZE and DATABASE_QUEUE_TIMEOUT_MS', () => {
+    const config = parseConfig({ ...minimal, DATABASE_POOL_SIZE: '25', DATABASE_QUEUE_TIMEOUT_MS: '750' });
+    expect(config).toMatchObject({ poolSize: 25, queueTimeoutMs: 750 });
+  });
+
+  it('refuses sizes and waits that are not whole numbers in range, naming the variable', () => {
+    for (const [name, value] of [
+      ['DATABASE_POOL_SIZE', '0'],
+      ['DATABASE_POOL_SIZE', 'ten'],
+      ['DATABASE_POOL_SIZE', '5000'],
+      ['DATABASE_QUEUE_TIMEOUT_MS', '0'],
+      ['DATABASE_QUEUE_TIMEOUT_MS', '1.5'],
+      ['DATABASE_QUEUE_TIMEOUT_MS', '9999999'],
+    ] as const) {
+      const found = problems({ ...minimal, [name]: value });
+      expect(found, `${name}=${value}`).toHaveLength(1);
+      expect(found[0]).toMatch(new RegExp(`^${name} `));
+    }
+  });
+});
+
 describe('parseEnv', () => {
   it('parses only the parts a command uses', () => {
     // `crux usage` needs the database: no model, key or JWT secret.
     const { database } = parseEnv({ CRUX_DATA_DIR: '/tmp/x' }, { database: envParts.database });
-    expect(database).toEqual({ databaseUrl: undefined, dataDir: '/tmp/x' });
+    expect(database).toEqual({
+      databaseUrl: undefined,
+      dataDir: '/tmp/x',
+      poolSize: 10,
+      queueTimeoutMs: 5000,
+    });
     expect(() => parseEnv({}, { database: envParts.database, model: envParts.model })).toThrow(
       /OPENROUTER_MODEL/,
     );

@@ -72,10 +72,24 @@ export const envParts = {
         }),
       ),
       CRUX_DATA_DIR: optional(z.string()),
+      DATABASE_POOL_SIZE: integer(10, 'DATABASE_POOL_SIZE').pipe(
+        z
+          .number()
+          .min(1, { error: 'DATABASE_POOL_SIZE must be at least 1' })
+          .max(1000, { error: 'DATABASE_POOL_SIZE must be at most 1000' }),
+      ),
+      DATABASE_QUEUE_TIMEOUT_MS: integer(5000, 'DATABASE_QUEUE_TIMEOUT_MS').pipe(
+        z
+          .number()
+          .min(1, { error: 'DATABASE_QUEUE_TIMEOUT_MS must be at least 1 (milliseconds)' })
+          .max(600_000, { error: 'DATABASE_QUEUE_TIMEOUT_MS must be at most 600000 (10 minutes)' }),
+      ),
     })
     .transform((env) => ({
       databaseUrl: env.DATABASE_URL,
       dataDir: resolve(PROJECT_ROOT, env.CRUX_DATA_DIR ?? 'data'),
+      poolSize: env.DATABASE_POOL_SIZE,
+      queueTimeoutMs: env.DATABASE_QUEUE_TIMEOUT_MS,
     })),
   upstream: z
     .object({

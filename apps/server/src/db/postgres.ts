@@ -1,10 +1,47 @@
 import pg from 'pg';
+import { AppError } from '../shared/errors.ts';
 import { connectionProblem } from './connection-errors.ts';
 import type { Db, Queryable } from './types.ts';
 
+export interface PoolSettings {
+  /** Connections at most (`DATABASE_POOL_SIZE`). */
+  poolSize?: number | undefined;
+  /** How long a query waits for a free connection before the request gets 503 (`DATABASE_QUEUE_TIMEOUT_MS`). */
+  queueTimeoutMs?: number | undefined;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
+
+/** What pg-pool says when no connection became free (or could be made) in time. */
+const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
+
+/**
+ * Every connection stayed busy for the whole queue wait: the request is refused with 503 and
+ * Retry-After before it changed anything.
+ */
+export function serverBusy(): AppError {
+  return new AppError(
+    'server_busy',
+    'The server is busy (every database connection is in use); try again in a moment.',
+    { 'retry-after': '1' },
+  );
+}
+
+/**
+ * An error the server answered (a refusal, a constraint) leaves the connection usable; anything
+ * else (a cut connection) throws the connection away rather than back into the pool.
+ */
+const discardFor = (error: unknown) => (error instanceof pg.DatabaseError ? undefined : (error as Error));
+
 /** A Postgres server (Supabase included) through a `pg` connection pool. */
-export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+export async function openPostgresDb(url: string, settings: PoolSettings | number = {}): Promise<Db> {
+  const { poolSize, queueTimeoutMs } = typeof settings === 'number' ? { poolSize: settings } : settings;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   try {
@@ -13,14 +50,29 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
     await pool.end().catch(() => {});
     throw connectionProblem(error, url) ?? error;
   }
+  /** A connection from the pool, or 503 `server_busy` once the queue wait is over. */
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw error instanceof Error && POOL_TIMEOUT.test(error.message) ? serverBusy() : error;
+    }
+  };
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await pool.query(sql, [...params]);
-      return result.rows as Row[];
+      const client = await connect();
+      try {
+        const { rows } = await client.query(sql, [...params]);
+        client.release();
+        return rows as Row[];
+      } catch (error) {
+        client.release(discardFor(error));
+        throw error;
+      }
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
-      const client = await pool.connect();
+      const client = await connect();
       // A connection lost between two statements is reported as an event: without a listener it
       // would crash the process. The next statement fails instead, and the client is discarded.
       let lost: Error | undefined;
@@ -51,7 +103,14 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
       }
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      const client = await connect();
+      try {
+        await client.query(sql);
+        client.release();
+      } catch (error) {
+        client.release(discardFor(error));
+        throw error;
+      }
     },
     close: () => pool.end(),
   };

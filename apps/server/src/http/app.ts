@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { TokenCache } from '../auth/token-cache.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { IdempotentChat } from '../chat/idempotent-chat.ts';
 import type { MessagesRepo } from '../chat/messages-repo.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   auth: AuthService;
   account: AccountService;
   users: UsersRepo;
+  /** Verified tokens, briefly. */
+  tokenCache?: TokenCache | undefined;
   adminGrants: AdminGrants;
   profiles: ProfilesRepo;
   climbs: ClimbsService;
@@ -147,6 +150,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const userRequired = requireUser(deps.tokens, deps.users, {
     allowAnonymous: deps.config.anonymous.allowed,
     log,
+    cache: deps.tokenCache,
   });
   app.route(
     '/v1/auth',

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import { METHOD_NAME_ALL } from 'hono/router';
+import { TokenCache } from '../auth/token-cache.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { AppError } from '../shared/errors.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
@@ -10,6 +11,8 @@ export interface RequireUserOptions {
   allowAnonymous: boolean;
   /** Where an e-mail clash between a Supabase user and a Crux account is reported. */
   log?: ((line: string) => void) | undefined;
+  /** Tokens verified within the last 30 s are not verified again. */
+  cache?: TokenCache | undefined;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface RequireUserOptions {
  */
 export function requireUser(tokens: TokenService, users: UsersRepo, options: RequireUserOptions) {
   const log = options.log ?? (() => {});
+  const cache = options.cache ?? new TokenCache();
   const onEmailClash = (userId: string) =>
     log(
       `[crux] user ${userId} signed in through Supabase Auth with the e-mail of an existing Crux account; kept as a separate account`,
@@ -30,7 +34,12 @@ export function requireUser(tokens: TokenService, users: UsersRepo, options: Req
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1])
       throw new AppError('unauthorized', 'Send an access token: Authorization: Bearer <token>.');
-    const claims = await tokens.verify(match[1]);
+    const token = match[1];
+    let claims = cache.verifiedToken(token);
+    if (!claims) {
+      claims = (await tokens.verify(token)) ?? undefined;
+      if (claims) cache.rememberToken(token, claims);
+    }
     if (!claims) throw new AppError('unauthorized', 'The access token is invalid or expired; log in again.');
     if (claims.anonymous && !options.allowAnonymous)
       throw new AppError('forbidden', 'Anonymous sign-ins cannot use Crux; sign in with an account.');

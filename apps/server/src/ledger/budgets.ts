@@ -66,16 +66,13 @@ export class Budgets {
   async reserve(tx: Queryable, userId: string, worstCaseUsd: string | undefined): Promise<void> {
     if (worstCaseUsd === undefined) {
       if (this.config.globalDailyUsd !== undefined || (await this.userLimit(tx, userId)) !== null)
-        throw new AppError(
-          'model_price_unknown',
-          'The price of the configured model is unknown (the catalog did not list it), so a daily budget cannot be enforced: the operator must choose a priced model or unset the budget.',
-        );
+        throw priceUnknown();
     }
     const amount = worstCaseUsd ?? '0';
     const user = await tx.query(RESERVE_USER, [userId, this.config.dailyUsd ?? null, amount]);
-    if (user.length === 0) throw exceeded('budget_user', 'Your daily coaching budget');
+    if (user.length === 0) throw userBudgetExceeded();
     const global = await tx.query(RESERVE_GLOBAL, [this.config.globalDailyUsd ?? null, amount]);
-    if (global.length === 0) throw exceeded('budget_global', "This server's daily coaching budget");
+    if (global.length === 0) throw globalBudgetExceeded();
   }
 
   /** Today's spend, reservations and what is left for `userId`. */
@@ -119,6 +116,17 @@ export class Budgets {
 function leftOf(limit: string, spent: string, reserved: string): string {
   const left = new Big(limit).minus(spent).minus(reserved);
   return left.lt(0) ? '0' : left.toFixed();
+}
+
+export const userBudgetExceeded = () => exceeded('budget_user', 'Your daily coaching budget');
+export const globalBudgetExceeded = () => exceeded('budget_global', "This server's daily coaching budget");
+
+/** A budget applies but the model's price is unknown, so no worst case can be reserved. */
+export function priceUnknown(): AppError {
+  return new AppError(
+    'model_price_unknown',
+    'The price of the configured model is unknown (the catalog did not list it), so a daily budget cannot be enforced: the operator must choose a priced model or unset the budget.',
+  );
 }
 
 function exceeded(limit: string, whose: string): AppError {

@@ -77,18 +77,30 @@ export class MeteredCalls {
    * Throws the UpstreamError of a call refused before any token (its row settled as `error`).
    */
   async open(request: CallRequest): Promise<MeteredCall> {
-    const { client, ledger, model, maxTokens } = this.deps;
+    const { ledger, model, maxTokens } = this.deps;
     const attempt = await ledger.open(
       { requestId: request.requestId, userId: request.userId, endpoint: request.endpoint, model },
       { worstCaseUsd: worstCaseCost(this.deps.catalog, request.messages, maxTokens) },
     );
+    return this.start(attempt, request);
+  }
+
+  /**
+   * Calls the upstream for an attempt whose pending row (and reservation) is already written,
+   * e.g. by the chat's one round trip. A refusal settles the row as `error` and is rethrown.
+   */
+  async start(
+    attempt: Attempt,
+    request: Pick<CallRequest, 'messages' | 'responseFormat'>,
+  ): Promise<MeteredCall> {
+    const { client, ledger, model, maxTokens } = this.deps;
     const abort = new AbortController();
     const startedAt = performance.now();
     try {
       const stream = await client.streamChat({
         model,
         messages: request.messages,
-        user: pseudonymFor(request.userId, this.deps.pseudonymKey),
+        user: pseudonymFor(attempt.userId, this.deps.pseudonymKey),
         signal: abort.signal,
         ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
         maxTokens,

@@ -5,7 +5,7 @@ import type { CatalogModel, ChatMessage } from './types.ts';
 export const DEFAULT_MAX_TOKENS = 4096;
 
 /** Tokens a message costs beyond its text (role, separators), generously. */
-const MESSAGE_OVERHEAD_TOKENS = 8;
+export const MESSAGE_OVERHEAD_TOKENS = 8;
 const PROMPT_OVERHEAD_TOKENS = 16;
 
 /** Known to cost nothing: the catalog lists prompt and completion prices and every price is 0. */
@@ -65,4 +65,13 @@ export function worstCaseCost(
     .plus(perOutputToken.times(maxTokens))
     .plus(request)
     .toFixed();
+}
+
+/**
+ * The price of one prompt token (exact decimal text), or undefined when `worstCaseCost` is
+ * undefined: what one more byte of prompt adds to the worst case.
+ */
+export function promptTokenPrice(entry: CatalogModel | undefined): string | undefined {
+  if (worstCaseCost(entry, [], 0) === undefined) return undefined;
+  return new Big(entry?.pricing.prompt ?? '0').toFixed();
 }
