@@ -105,8 +105,13 @@ export async function startInProcessApp(options: InProcessOptions = {}): Promise
     signup: (email?: string) => signupThrough(request, email),
     async user(email = `climber-${randomUUID()}@example.com`) {
       const userId = randomUUID();
-      // A Crux account without a password: its tokens are Crux's own, so the row must exist.
-      await db.query("insert into users (id, email, issuer) values ($1, $2, 'crux')", [userId, email]);
+      // A Crux account without a password: its tokens are Crux's own, so the row must exist. An
+      // address another account has already is not stored twice (the token still carries it).
+      await db.query(
+        `insert into users (id, email, issuer) values ($1, case when exists (select 1 from users
+           where issuer = 'crux' and lower(email) = lower($2)) then null else $2 end, 'crux')`,
+        [userId, email],
+      );
       await db.query('insert into profiles (user_id) values ($1)', [userId]);
       return { token: await tokens.sign(userId, email), userId, email };
     },
