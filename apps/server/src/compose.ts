@@ -67,9 +67,9 @@ export interface Composition {
   background: BackgroundTasks;
   readiness: Readiness;
   credit: CreditMonitor;
-  /** Low credit and settlement backlog checks (the Node server runs them every minute). */
+  /** Low credit, settlement backlog and global budget checks (the Node server runs them every minute). */
   monitor: OpsMonitor;
-  /** Operator alerts; `alerts.budgetCrossed` is the hook for the global daily budget. */
+  /** Operator alerts (webhook once per cause per UTC day). */
   alerts: Alerts;
 }
 
@@ -111,6 +111,7 @@ export function composeApp(
     alerts,
     creditWarnUsd: config.ops.creditWarnUsd,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
+    globalDailyBudgetUsd: config.limits.globalDailyBudgetUsd,
   });
   const limits = new DailyLimits(db);
   const users = new UsersRepo(db);

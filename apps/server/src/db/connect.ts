@@ -2,7 +2,15 @@ import { openEmbeddedDb } from './embedded.ts';
 import { openPostgresDb } from './postgres.ts';
 import type { Db } from './types.ts';
 
-/** A Postgres server when `databaseUrl` is set, otherwise the embedded database in `dataDir`. */
-export function openDb(options: { databaseUrl: string | undefined; dataDir: string }): Promise<Db> {
-  return options.databaseUrl ? openPostgresDb(options.databaseUrl) : openEmbeddedDb(options.dataDir);
+/**
+ * A Postgres server when `databaseUrl` is set, otherwise the embedded database in `dataDir`.
+ * `applicationName` names every connection (a server's instance id: see ops/instance-lease.ts).
+ */
+export function openDb(
+  options: { databaseUrl: string | undefined; dataDir: string },
+  applicationName?: string,
+): Promise<Db> {
+  return options.databaseUrl
+    ? openPostgresDb(options.databaseUrl, 10, applicationName)
+    : openEmbeddedDb(options.dataDir, applicationName);
 }

@@ -2,9 +2,17 @@ import pg from 'pg';
 import { connectionProblem } from './connection-errors.ts';
 import type { Db, Queryable } from './types.ts';
 
-/** A Postgres server (Supabase included) through a `pg` connection pool. */
-export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+/**
+ * A Postgres server (Supabase included) through a `pg` connection pool. `applicationName` names
+ * every connection (`application_name`), in place of one the URL may carry.
+ */
+export async function openPostgresDb(url: string, poolSize = 10, applicationName?: string): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: applicationName ? withApplicationName(url, applicationName) : url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   try {
@@ -55,4 +63,15 @@ export async function openPostgresDb(url: string, poolSize = 10): Promise<Db> {
     },
     close: () => pool.end(),
   };
+}
+
+/** The URL with `application_name` set (a setting in the URL would win over the pool's option). */
+function withApplicationName(url: string, name: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.searchParams.set('application_name', name);
+    return parsed.toString();
+  } catch {
+    return url; // not a URL the driver parses either: connectionProblem reports it
+  }
 }
