@@ -41,6 +41,9 @@ import { AdminGrants } from './users/admin-grants.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
 
+/** The owner name of the scheduled reconcile (`POST /v1/ops/reconcile`): it holds no lease. */
+const SCHEDULED_RECONCILE = 'crux-scheduled-reconcile';
+
 export interface ComposeOptions {
   /** The configured model's catalog entry, when the catalog answered. */
   catalog?: CatalogModel | undefined;
@@ -191,6 +194,12 @@ export function composeApp(
     catalogEntry: () => options.catalog,
     readiness,
     credit,
+    // Rows of dead instances, and rows with no live owner (Edge Functions hold no lease) a minute old.
+    reconcile: () =>
+      reconciler.run(
+        { instanceId: SCHEDULED_RECONCILE, unownedAfterMs: 60_000, ownAfterMs: 60_000 },
+        { budgetMs: 20_000 },
+      ),
     log: options.log,
   });
 

@@ -11,13 +11,15 @@ export type WaitingReason =
   | 'not_reported_yet'
   | 'upstream_timeout'
   | 'upstream_error'
-  | 'no_generation_id_yet';
+  | 'no_generation_id_yet'
+  | 'out_of_time';
 
 export const WAITING_REASONS: Record<WaitingReason, string> = {
   not_reported_yet: 'the upstream does not report the generation yet (404)',
   upstream_timeout: 'the generation lookup timed out',
   upstream_error: 'the generation lookup failed',
   no_generation_id_yet: 'no generation id yet (its instance may still record one)',
+  out_of_time: 'not tried: the pass ran out of time',
 };
 
 export interface ReconcileReport {
@@ -84,14 +86,32 @@ export class Reconciler {
     private readonly orphanAfterMs = 15 * 60_000,
   ) {}
 
-  /** One pass: replays the spool, then tries every selected row once. */
-  async run(selection: number | Selection, timeoutMs = 10_000): Promise<ReconcileReport> {
+  /**
+   * One pass: replays the spool, then tries every selected row once, each lookup bounded by
+   * `timeoutMs`; rows left when `budgetMs` has passed wait for the next pass (`out_of_time`).
+   */
+  async run(
+    selection: number | Selection,
+    {
+      timeoutMs = 10_000,
+      budgetMs = Number.POSITIVE_INFINITY,
+    }: { timeoutMs?: number; budgetMs?: number } = {},
+  ): Promise<ReconcileReport> {
+    const endAt = Date.now() + budgetMs;
     const report = emptyReport();
     report.replayedFromSpool = await this.ledger.replaySpool();
     const rows = await this.pendingRows(
       typeof selection === 'number' ? { olderThanMs: selection } : selection,
     );
-    for (const row of rows) countOutcome(report, await this.settleRow(row, timeoutMs));
+    for (const row of rows) {
+      const leftMs = endAt - Date.now();
+      countOutcome(
+        report,
+        leftMs <= 0
+          ? { kind: 'waiting', reason: 'out_of_time' }
+          : await this.settleRow(row, Math.max(1_000, Math.min(timeoutMs, leftMs))),
+      );
+    }
     return report;
   }
 
