@@ -167,7 +167,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     instanceId,
     sweeper,
     async close() {
-      sweeper.stop();
+      // The lease stays alive while in-flight settlements finish; `release` then hands leftovers over.
       clearInterval(opsTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.close();
