@@ -44,6 +44,9 @@ import { AdminGrants } from './users/admin-grants.ts';
 import { ProfilesRepo } from './users/profiles-repo.ts';
 import { UsersRepo } from './users/users-repo.ts';
 
+/** The owner name of the scheduled reconcile (`POST /v1/ops/reconcile`): it holds no lease. */
+const SCHEDULED_RECONCILE = 'crux-scheduled-reconcile';
+
 export interface ComposeOptions {
   /** The configured model's catalog entry, when the catalog answered. */
   catalog?: CatalogModel | undefined;
@@ -70,9 +73,9 @@ export interface Composition {
   background: BackgroundTasks;
   readiness: Readiness;
   credit: CreditMonitor;
-  /** Low credit and settlement backlog checks (the Node server runs them every minute). */
+  /** Low credit, settlement backlog and global budget checks (the Node server runs them every minute). */
   monitor: OpsMonitor;
-  /** Operator alerts; `alerts.budgetCrossed` is the hook for the global daily budget. */
+  /** Operator alerts (webhook once per cause per UTC day). */
   alerts: Alerts;
   /**
    * Verified tokens (30 s at most): `tokenCache.invalidate(userId)` forgets a user's tokens.
@@ -118,6 +121,7 @@ export function composeApp(
     alerts,
     creditWarnUsd: config.ops.creditWarnUsd,
     pendingAlertAfterMs: options.pendingAlertAfterMs,
+    globalDailyBudgetUsd: config.limits.globalDailyBudgetUsd,
   });
   const limits = new DailyLimits(db);
   const tokenCache = new TokenCache();
@@ -202,6 +206,12 @@ export function composeApp(
     catalogEntry: () => options.catalog,
     readiness,
     credit,
+    // Rows of dead instances, and rows with no live owner (Edge Functions hold no lease) a minute old.
+    reconcile: () =>
+      reconciler.run(
+        { instanceId: SCHEDULED_RECONCILE, unownedAfterMs: 60_000, ownAfterMs: 60_000 },
+        { budgetMs: 20_000 },
+      ),
     log: options.log,
   });
 

@@ -14,19 +14,31 @@ import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
 import type { CatalogModel } from './llm/types.ts';
 import { describeCredit } from './ops/credit.ts';
+import {
+  DEFAULT_LEASE_TIMING,
+  InstanceLease,
+  type LeaseTiming,
+  newInstanceId,
+} from './ops/instance-lease.ts';
 import type { OpsMonitor } from './ops/monitor.ts';
 import { describeReadiness } from './ops/readiness.ts';
+import { SettlementSweeper } from './ops/settlement-sweeper.ts';
 import type { BackgroundTasks } from './shared/background.ts';
 import { LineWriter } from './shared/line-writer.ts';
 import { DEFAULT_WEB_DIR, isSiteRequest, staticSite } from './web/static-site.ts';
 
 export interface ServerOptions {
-  /** How often pending rows are swept and the spool is drained. */
+  /** How often pending rows are swept and the spool is drained (default: every heartbeat, 10 s). */
   sweepIntervalMs?: number;
   /** After a turn is spooled (the database away), the spool is retried this often until empty (default 2 s). */
   spoolRetryMs?: number;
-  /** A pending row this old is considered orphaned by a crash. */
+  /**
+   * This instance's own pending rows, and rows with no known owner, are swept once this old
+   * (default 60 s). Rows of an instance whose lease expired are swept at once.
+   */
   reconcileAfterMs?: number;
+  /** The instance lease's heartbeat and lifetime (default 10 s and 30 s). */
+  lease?: Partial<LeaseTiming>;
   /** How long a cut stream's cost is polled from `/generation` before the reconciler takes over. */
   generationWaitMs?: number;
   /** How often the operator checks run (credit against CREDIT_WARN_USD, rows pending too long). */
@@ -52,6 +64,10 @@ export interface CruxServer {
   background: BackgroundTasks;
   /** The operator checks the server runs every minute (credit, settlement backlog). */
   monitor: OpsMonitor;
+  /** This instance's id: its lease, and the owner of the pending rows it opens. */
+  instanceId: string;
+  /** The lease heartbeat and the ledger sweep (`sweeper.sweep()` runs one now). */
+  sweeper: SettlementSweeper;
   close(): Promise<void>;
 }
 
@@ -73,7 +89,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     log(
       '[crux] ADMIN_EMAILS no longer makes anyone admin (addresses are not verified): use `crux admin grant EMAIL|ID`.',
     );
-  const db = await openDb(config);
+  const instanceId = newInstanceId();
+  const db = await openDb(config, instanceId);
   const applied = await migrate(db);
   if (applied.length) log(`[crux] applied migrations: ${applied.join(', ')}`);
 
@@ -102,19 +119,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const opsTimer = setInterval(() => void checkOps(), options.monitorIntervalMs ?? 60_000);
   opsTimer.unref();
 
-  const reconcileAfterMs = options.reconcileAfterMs ?? 10 * 60_000;
-  const sweep = async () => {
-    const report = await reconciler.run(reconcileAfterMs).catch((error: unknown) => {
-      log(`[crux] reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    });
-    if (report && (report.settled || report.replayedFromSpool || report.closedWithoutGeneration)) {
-      log(`[crux] reconciled: ${JSON.stringify(report)}`);
-    }
-  };
-  await sweep();
-  const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
-  timer.unref();
+  // The lease: this instance's pending rows are its own while it lives; a dead one's are settled now.
+  const lease = new InstanceLease(db, instanceId, { ...DEFAULT_LEASE_TIMING, ...options.lease });
+  if (db.kind === 'embedded') await lease.expireOthers(); // one process per embedded database
+  const sweeper = new SettlementSweeper({
+    lease,
+    reconciler,
+    log,
+    sweepIntervalMs: options.sweepIntervalMs,
+    reconcileAfterMs: options.reconcileAfterMs,
+    afterSweep: () => monitor.checkBudget(),
+  });
+  await sweeper.start();
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   // The web app signs in through Supabase Auth when the server tells it the project (GET /v1/auth/config).
@@ -127,9 +143,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => {
-      clearInterval(timer);
+      sweeper.stop();
       clearInterval(opsTimer);
-      void db.close();
+      void sweeper.release().finally(() => db.close());
       reject(
         error.code === 'EADDRINUSE'
           ? Object.assign(
@@ -152,12 +168,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     reconciler,
     background,
     monitor,
+    instanceId,
+    sweeper,
     async close() {
-      clearInterval(timer);
+      // The lease stays alive while in-flight settlements finish; `release` then hands leftovers over.
       clearInterval(opsTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.close();
       ledger.close();
+      await sweeper.release();
       await db.close();
       stdout.flushSync();
     },

@@ -30,6 +30,8 @@ describe.concurrent('crux with bad arguments: one clear line and exit 2', { time
     [['usage', '--from', '2026-11-25', '--to', '2026-11-01'], /--from .* is after --to/],
     [['usage', '--bi', 'day'], /unknown option '--bi' \(did you mean --by\?\)/],
     [['reconcile', '--older-than', '-5'], /--older-than.*whole number of seconds/],
+    [['reconcile', '--deadline', 'soon'], /--deadline.*whole number of seconds/],
+    [['reconcile', '--timeout', '0'], /--timeout.*at least 1/],
     [['user', 'create'], /missing required argument 'email'/],
     [['user', 'create', 'not-an-email'], /valid e-mail address/],
     [['user', 'create', 'a@example.com', '--password', 'short'], /--password must be at least 8 characters/],
@@ -43,7 +45,7 @@ describe.concurrent('crux with bad arguments: one clear line and exit 2', { time
   it.each([
     ['serve', /--port <port>/],
     ['usage', /--by <group>.*\n[\s\S]*--csv/],
-    ['reconcile', /--older-than <seconds>/],
+    ['reconcile', /--older-than <seconds>[\s\S]*--deadline <seconds>[\s\S]*--timeout <seconds>/],
     ['simulate', /--port <port>/],
     ['migrate', /DATABASE_URL/],
   ])('crux %s --help explains the command', async (command, mention) => {

@@ -103,3 +103,49 @@ describe('credit and alerts', { timeout: 60_000 }, () => {
     );
   });
 });
+
+describe('global daily budget alerts', { timeout: 60_000 }, () => {
+  const receiver = new Receiver();
+  let h: Harness;
+  beforeAll(async () => {
+    const webhook = await receiver.start();
+    h = await startHarness({
+      env: { GLOBAL_DAILY_BUDGET_USD: '1', ALERT_WEBHOOK_URL: webhook },
+      server: { sweepIntervalMs: 200 }, // the budget is checked after every sweep
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await receiver.stop();
+  });
+
+  const budgetTexts = () => receiver.texts().filter((text) => text.includes('global daily budget'));
+  const waitFor = async (count: number) => {
+    for (let i = 0; i < 100 && budgetTexts().length < count; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+
+  it('alerts once at 80% and once at 100% of GLOBAL_DAILY_BUDGET_USD', async () => {
+    const { token } = await h.signup();
+    for (const cost of ['0.45', '0.4']) {
+      h.simulator.enqueue({ cost });
+      await h.chat(token, 'hello');
+    }
+    await h.settled();
+    await waitFor(1);
+    expect(budgetTexts()).toEqual([
+      "Crux: today's spend 0.85 USD has reached 80% of the global daily budget (1 USD).",
+    ]);
+
+    h.simulator.enqueue({ cost: '0.2' });
+    await h.chat(token, 'hello');
+    await h.settled();
+    await waitFor(2);
+    await h.server.monitor.check();
+    await h.server.sweeper.sweep();
+    expect(budgetTexts()).toEqual([
+      "Crux: today's spend 0.85 USD has reached 80% of the global daily budget (1 USD).",
+      "Crux: today's spend 1.05 USD has reached 100% of the global daily budget (1 USD).",
+    ]);
+  });
+});

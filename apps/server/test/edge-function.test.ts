@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { JwksServer, signingKey } from './support/jwks-server.ts';
 import { readSse } from './support/sse.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+const RECONCILE_SECRET = 'edge-reconcile-secret-0123456789abcdef0123';
 
 /** Starts the Supabase Edge Function entry under real Deno; resolves with its base URL. */
 function startEdgeFunction(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -55,6 +57,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
         OPENROUTER_BASE_URL: h.config.openRouter.baseUrl,
         AUTH_JWT_SECRET: h.config.jwtSecret,
         SIGNUPS_PER_ADDRESS_PER_HOUR: '1',
+        CRUX_RECONCILE_SECRET: RECONCILE_SECRET,
       });
     });
     afterAll(async () => {
@@ -114,6 +117,32 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       expect(again.status).toBe(429);
       expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await signupVia('203.0.113.8')).status).toBe(201);
+    });
+
+    it('settles pending rows when the scheduler calls its protected reconcile route', async () => {
+      const [user] = await h.server.db.query<{ id: string }>('select id from users limit 1');
+      h.simulator.enqueue({ cost: '0.000123', generationDelayMs: 0 });
+      const completion = await new OpenRouterClient({
+        baseUrl: h.simulator.baseUrl,
+        apiKey: undefined,
+      }).complete({ model: 'google/gemini-2.5-pro', messages: [{ role: 'user', content: 'hi' }] });
+      // A row an Edge worker left pending (Edge connections hold no lease: no owner), two minutes old.
+      await h.server.db.query(
+        `insert into api_usage (id, request_id, user_id, endpoint, model, status, generation_id, instance_id, created_at)
+         values ($1, $2, $3, 'chat', 'google/gemini-2.5-pro', 'pending', $4, null, now() - interval '2 minutes')`,
+        [randomUUID(), randomUUID(), user!.id, completion.generationId],
+      );
+      const call = (authorization: string) =>
+        fetch(`${edge.url}/v1/ops/reconcile`, { method: 'POST', headers: { authorization } });
+      expect((await call('Bearer wrong')).status).toBe(401);
+      const response = await call(`Bearer ${RECONCILE_SECRET}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ settled: 1, waiting: 0 });
+      const [row] = await h.server.db.query<{ status: string; cost: string }>(
+        'select status, cost_usd::text as cost from api_usage where generation_id = $1',
+        [completion.generationId],
+      );
+      expect(row).toEqual({ status: 'ok', cost: '0.000123' });
     });
 
     it('answers 503 JSON when misconfigured, naming nothing secret', async () => {

@@ -90,6 +90,17 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       ).rejects.toThrow(/row-level security/);
     });
 
+    it('keeps instance leases and the reconcile scheduler out of the API roles’ reach', async () => {
+      await db.query(
+        `insert into instance_leases (instance_id, host, pid, expires_at) values ('crux-x', 'h', 1, now())`,
+      );
+      expect(await asUser(alice, 'select * from instance_leases')).toEqual([]);
+      await expect(asUser(alice, 'select crux_schedule_reconcile()')).rejects.toThrow(/permission denied/);
+      // Without pg_cron and pg_net (plain Postgres) the migration scheduled nothing, and says so when asked.
+      const [row] = await db.query<{ result: string }>('select crux_schedule_reconcile() as result');
+      expect(row!.result).toMatch(/^not scheduled: enable the pg_cron and pg_net extensions/);
+    });
+
     it('never lets an API role read password hashes or write another user’s climbs', async () => {
       await expect(asUser(alice, 'select password_hash from users')).rejects.toThrow(/permission denied/);
       const changed = await asUser(

@@ -28,6 +28,19 @@ export const modelInfoSchema = z
   })
   .meta({ id: 'ModelInfo' });
 
+/** `POST /v1/ops/reconcile`: what one scheduled reconcile pass did. */
+export const reconcileReportSchema = z
+  .strictObject({
+    settled: z.number().int(),
+    closed_without_generation: z.number().int(),
+    replayed_from_spool: z.number().int(),
+    /** Rows still pending after this pass, and why (e.g. `not_reported_yet`, `upstream_timeout`). */
+    waiting: z.number().int(),
+    waiting_by_reason: z.record(z.string(), z.number().int()),
+  })
+  .meta({ id: 'ReconcileReport' });
+
 export type Health = z.output<typeof healthSchema>;
+export type ReconcileReport = z.output<typeof reconcileReportSchema>;
 export type Readiness = z.output<typeof readinessSchema>;
 export type ModelInfo = z.output<typeof modelInfoSchema>;

@@ -26,7 +26,7 @@ import {
   latestRecommendationSchema,
   patternsSchema,
 } from './coach.ts';
-import { healthSchema, modelInfoSchema, readinessSchema } from './ops.ts';
+import { healthSchema, modelInfoSchema, readinessSchema, reconcileReportSchema } from './ops.ts';
 import { profileSchema, profileUpdateSchema } from './profile.ts';
 import {
   adminUsageQuerySchema,
@@ -371,6 +371,17 @@ export const API_ROUTES = [
     auth: false,
     success: ok(readinessSchema),
     statusBodies: { 503: readinessSchema },
+  },
+  {
+    id: 'reconcile',
+    method: 'post',
+    path: '/v1/ops/reconcile',
+    tag: 'operations',
+    summary:
+      'One reconcile pass over pending ledger rows, for a scheduler (Supabase pg_cron): `Authorization: Bearer <CRUX_RECONCILE_SECRET>`; 404 while that is unset',
+    auth: false,
+    success: ok(reconcileReportSchema),
+    errors: [401, 404],
   },
   {
     id: 'metrics',

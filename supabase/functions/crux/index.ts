@@ -3,6 +3,7 @@
 //   supabase db push                 (applies supabase/migrations)
 //   supabase secrets set OPENROUTER_API_KEY=… OPENROUTER_MODEL=google/gemini-2.5-pro AUTH_JWT_SECRET=<JWT secret>
 //   supabase functions deploy crux --no-verify-jwt
+//   supabase secrets set CRUX_RECONCILE_SECRET=… and schedule POST /v1/ops/reconcile (README: pg_cron)
 // Supabase sets SUPABASE_URL for every function: its Auth users' tokens (JWKS keys) are accepted.
 import { Hono } from 'hono';
 import { composeApp } from '../../../apps/server/src/compose.ts';

@@ -7,9 +7,6 @@ import { openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Db } from '../db/types.ts';
 import { Budgets } from '../ledger/budgets.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { Reconciler } from '../ledger/reconcile.ts';
-import { FileSpool } from '../ledger/spool.ts';
 import { OpenRouterClient } from '../llm/openrouter-client.ts';
 import { UsersRepo } from '../users/users-repo.ts';
 import { CliError } from './errors.ts';
@@ -40,20 +37,6 @@ export async function runMigrate(): Promise<number> {
   } finally {
     await db.close();
   }
-}
-
-/** `crux reconcile`: the database, and the upstream whose `/generation` has the costs. */
-export function runReconcile(olderThanSeconds: number): Promise<number> {
-  const { database, upstream } = settings({ database: envParts.database, upstream: envParts.upstream });
-  return withDb(database, async (db) => {
-    const ledger = new Ledger(db, new FileSpool(database.dataDir));
-    const report = await new Reconciler(db, ledger, clientFor(upstream)).run(olderThanSeconds * 1000);
-    console.log(
-      `Settled ${report.settled} pending row(s) from generation stats; ${report.waiting} still waiting; ` +
-        `${report.closedWithoutGeneration} closed without a generation; ${report.replayedFromSpool} applied from the spool.`,
-    );
-    return 0;
-  });
 }
 
 /** `crux user create`: checks the e-mail and password as sign-up does; a token when AUTH_JWT_SECRET is set. */

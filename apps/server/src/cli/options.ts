@@ -16,6 +16,12 @@ export function seconds(value: string): number {
   return Number(value);
 }
 
+export function positiveSeconds(value: string): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) === 0)
+    throw new InvalidArgumentError('Use a whole number of seconds of at least 1, e.g. 10.');
+  return Number(value);
+}
+
 /** A USD amount as a decimal (`0.50`), or `default` (null): a per-user budget. */
 export function budget(value: string): string | null {
   if (value === 'default') return null;

@@ -1,14 +1,9 @@
 import { Command, Option } from 'commander';
 import { runAdmin } from './admin-commands.ts';
 import { runDemo } from './demo.ts';
-import {
-  runMigrate,
-  runModelCheck,
-  runReconcile,
-  runUserBudget,
-  runUserCreate,
-} from './operator-commands.ts';
-import { budget, day, port, seconds } from './options.ts';
+import { runMigrate, runModelCheck, runUserBudget, runUserCreate } from './operator-commands.ts';
+import { budget, day, port, positiveSeconds, seconds } from './options.ts';
+import { type ReconcileOptions, runReconcile } from './reconcile-command.ts';
 import { runServe } from './serve.ts';
 import { runSimulate } from './simulate.ts';
 import { runUsage } from './usage.ts';
@@ -107,8 +102,19 @@ export function buildProgram(done: (code: number) => void): Command {
     .command('reconcile')
     .description('settle pending ledger rows now from the upstream generation stats')
     .option('--older-than <seconds>', 'only rows at least this old', seconds, 60)
-    .addHelpText('after', SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR, OPENROUTER_API_KEY'))
-    .action((options: { olderThan: number }) => run(runReconcile(options.olderThan)));
+    .option(
+      '--deadline <seconds>',
+      'try rows still waiting again, with backoff, until this much time has passed',
+      seconds,
+      120,
+    )
+    .option('--timeout <seconds>', 'give up each upstream lookup after this long', positiveSeconds, 10)
+    .addHelpText(
+      'after',
+      '\nPrints a line per row and a summary; exit 0 when no row it took is left pending, 1 otherwise.' +
+        SETTINGS_NOTE('DATABASE_URL or CRUX_DATA_DIR, OPENROUTER_API_KEY'),
+    )
+    .action((options: ReconcileOptions) => run(runReconcile(options)));
 
   program
     .command('model')

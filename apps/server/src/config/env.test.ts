@@ -101,11 +101,18 @@ describe('parseConfig', () => {
   });
 
   it('validates the operator settings', () => {
-    const found = problems({ ...minimal, CREDIT_WARN_USD: 'five', ALERT_WEBHOOK_URL: 'hooks.slack.com/x' });
-    expect(found).toHaveLength(2);
+    const found = problems({
+      ...minimal,
+      CREDIT_WARN_USD: 'five',
+      ALERT_WEBHOOK_URL: 'hooks.slack.com/x',
+      CRUX_RECONCILE_SECRET: 'short-secret',
+    });
+    expect(found).toHaveLength(3);
     expect(found.join()).toContain('CREDIT_WARN_USD');
     expect(found.join()).toContain('ALERT_WEBHOOK_URL');
+    expect(found.join()).toMatch(/CRUX_RECONCILE_SECRET must be at least 32 characters/);
     expect(found.join()).not.toContain('hooks.slack.com');
+    expect(found.join()).not.toContain('short-secret');
   });
 });
 

@@ -230,8 +230,16 @@ export const envParts = {
       ALERT_WEBHOOK_URL: optional(
         z.url({ protocol: /^https?$/, error: 'must be an http(s) URL that accepts a JSON POST' }),
       ),
+      CRUX_RECONCILE_SECRET: optional(
+        z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -hex 32)' }),
+      ),
     })
-    .transform((env) => ({ creditWarnUsd: env.CREDIT_WARN_USD, alertWebhookUrl: env.ALERT_WEBHOOK_URL })),
+    .transform((env) => ({
+      creditWarnUsd: env.CREDIT_WARN_USD,
+      alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+      /** Enables `POST /v1/ops/reconcile` for a scheduler (Supabase pg_cron) holding this bearer secret. */
+      reconcileSecret: env.CRUX_RECONCILE_SECRET,
+    })),
   ...throttleEnvParts,
 };
 

@@ -2,14 +2,19 @@ import { openEmbeddedDb } from './embedded.ts';
 import { openPostgresDb, type PoolSettings } from './postgres.ts';
 import type { Db } from './types.ts';
 
-/** A Postgres server when `databaseUrl` is set, otherwise the embedded database in `dataDir`. */
+/**
+ * A Postgres server when `databaseUrl` is set, otherwise the embedded database in `dataDir`.
+ * `applicationName` names every connection (a server's instance id: see ops/instance-lease.ts).
+ */
 export function openDb(
-  options: { databaseUrl: string | undefined; dataDir: string } & PoolSettings,
+  options: { databaseUrl: string | undefined; dataDir: string } & Omit<PoolSettings, 'applicationName'>,
+  applicationName?: string,
 ): Promise<Db> {
   return options.databaseUrl
     ? openPostgresDb(options.databaseUrl, {
         poolSize: options.poolSize,
         queueTimeoutMs: options.queueTimeoutMs,
+        applicationName,
       })
-    : openEmbeddedDb(options.dataDir);
+    : openEmbeddedDb(options.dataDir, applicationName);
 }

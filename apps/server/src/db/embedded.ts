@@ -4,8 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Db, Queryable } from './types.ts';
 
-/** Embedded Postgres (PGlite) stored under `<dataDir>/pglite`. */
-export async function openEmbeddedDb(dataDir: string): Promise<Db> {
+/** Embedded Postgres (PGlite) stored under `<dataDir>/pglite`; its one session named `applicationName`. */
+export async function openEmbeddedDb(dataDir: string, applicationName?: string): Promise<Db> {
   const dir = join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const unlock = lockDataDir(dir);
@@ -13,6 +13,7 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
     unlock();
     throw error;
   });
+  if (applicationName) await pg.query(`select set_config('application_name', $1, false)`, [applicationName]);
   return {
     kind: 'embedded',
     async query<Row>(sql: string, params: readonly unknown[] = []) {

@@ -8,6 +8,8 @@ export interface PoolSettings {
   poolSize?: number | undefined;
   /** How long a query waits for a free connection before the request gets 503 (`DATABASE_QUEUE_TIMEOUT_MS`). */
   queueTimeoutMs?: number | undefined;
+  /** Names every connection (`application_name`, in place of one the URL may carry): the instance id. */
+  applicationName?: string | undefined;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -36,11 +38,13 @@ const discardFor = (error: unknown) => (error instanceof pg.DatabaseError ? unde
 
 /** A Postgres server (Supabase included) through a `pg` connection pool. */
 export async function openPostgresDb(url: string, settings: PoolSettings | number = {}): Promise<Db> {
-  const { poolSize, queueTimeoutMs } = typeof settings === 'number' ? { poolSize: settings } : settings;
+  const { poolSize, queueTimeoutMs, applicationName }: PoolSettings =
+    typeof settings === 'number' ? { poolSize: settings } : settings;
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: applicationName ? withApplicationName(url, applicationName) : url,
     max: poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+    ...(applicationName ? { application_name: applicationName } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -114,4 +118,15 @@ export async function openPostgresDb(url: string, settings: PoolSettings | numbe
     },
     close: () => pool.end(),
   };
+}
+
+/** The URL with `application_name` set (a setting in the URL would win over the pool's option). */
+function withApplicationName(url: string, name: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.searchParams.set('application_name', name);
+    return parsed.toString();
+  } catch {
+    return url; // not a URL the driver parses either: connectionProblem reports it
+  }
 }

@@ -16,6 +16,7 @@ import type { Config } from '../config/env.ts';
 import type { Db } from '../db/types.ts';
 import type { Budgets } from '../ledger/budgets.ts';
 import type { DailyLimits } from '../ledger/limits.ts';
+import type { ReconcileReport } from '../ledger/reconcile.ts';
 import type { UsageQueries } from '../ledger/usage-queries.ts';
 import type { CatalogModel } from '../llm/types.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -39,6 +40,7 @@ import { climbsRoutes } from './routes/climbs.ts';
 import { coachRoutes } from './routes/coach.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { profileRoutes } from './routes/profile.ts';
+import { reconcileRoutes } from './routes/reconcile.ts';
 import { usageRoutes } from './routes/usage.ts';
 
 export interface AppDeps {
@@ -68,6 +70,8 @@ export interface AppDeps {
   catalogEntry: () => CatalogModel | undefined;
   readiness: Readiness;
   credit: CreditMonitor;
+  /** One reconcile pass, for `POST /v1/ops/reconcile` (enabled by CRUX_RECONCILE_SECRET). */
+  reconcile: () => Promise<ReconcileReport>;
   /** One access-log line per request (method, path, status, time to headers). */
   log?: ((line: string) => void) | undefined;
 }
@@ -163,6 +167,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  app.route('/', reconcileRoutes({ secret: deps.config.ops.reconcileSecret, reconcile: deps.reconcile }));
 
   const authed = new Hono<AppEnv>();
   authed.use(userRequired);

@@ -85,7 +85,8 @@ export class OpenRouterClient {
     const url = `${this.options.baseUrl}/generation?id=${encodeURIComponent(id)}`;
     const response = await this.fetchOrThrow(url, {
       headers: this.headers(),
-      signal: signal ?? AbortSignal.timeout(10_000),
+      // Bounded even when the caller's signal is not (the background settlement's shutdown signal).
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000),
     });
     if (response.status === 404) return undefined;
     if (!response.ok) throw await errorFrom(response);

@@ -52,10 +52,7 @@ export class Alerts {
     }
   }
 
-  /**
-   * The hook for the global daily budget (GLOBAL_DAILY_BUDGET_USD): call it when the day's spend
-   * crosses 80% and 100% of it.
-   */
+  /** The day's spend has reached 80% / 100% of GLOBAL_DAILY_BUDGET_USD (OpsMonitor.checkBudget). */
   budgetCrossed(percent: 80 | 100, spentUsd: string, budgetUsd: string): Promise<boolean> {
     return this.raise(
       percent === 100 ? 'global_budget_100' : 'global_budget_80',

@@ -8,20 +8,38 @@ export interface MonitorOptions {
   alerts: Alerts;
   /** CREDIT_WARN_USD: no credit alert when unset. */
   creditWarnUsd: string | undefined;
-  /** A pending row older than this is waiting too long for its settlement. */
-  pendingAlertAfterMs?: number;
+  /** A pending row older than this is waiting too long for its settlement (default 5 min). */
+  pendingAlertAfterMs?: number | undefined;
+  /** GLOBAL_DAILY_BUDGET_USD: no budget alert when unset. */
+  globalDailyBudgetUsd?: string | undefined;
 }
 
-/** Periodic operator checks: the credit against CREDIT_WARN_USD, and rows left pending too long. */
+/**
+ * Periodic operator checks: the credit against CREDIT_WARN_USD, rows left pending too long, and
+ * today's spend against GLOBAL_DAILY_BUDGET_USD (80% and 100%).
+ */
 export class OpsMonitor {
   private readonly pendingAlertAfterMs: number;
 
   constructor(private readonly options: MonitorOptions) {
-    this.pendingAlertAfterMs = options.pendingAlertAfterMs ?? 15 * 60_000;
+    this.pendingAlertAfterMs = options.pendingAlertAfterMs ?? 5 * 60_000;
   }
 
   async check(): Promise<void> {
-    await Promise.all([this.checkCredit(), this.checkBacklog()]);
+    await Promise.all([this.checkCredit(), this.checkBacklog(), this.checkBudget()]);
+  }
+
+  /** Alerts when today's settled spend has reached 80% / 100% of GLOBAL_DAILY_BUDGET_USD. */
+  async checkBudget(): Promise<void> {
+    const budget = this.options.globalDailyBudgetUsd;
+    if (budget === undefined) return;
+    const [row] = await this.options.db.query<{ spent: string; p80: boolean; p100: boolean }>(
+      `select trim_scale(spent)::text as spent, spent >= $1::numeric * 0.8 as p80, spent >= $1::numeric as p100
+       from spend_counters where scope = 'global' and day = (now() at time zone 'utc')::date`,
+      [budget],
+    );
+    if (row?.p80) await this.options.alerts.budgetCrossed(80, row.spent, budget);
+    if (row?.p100) await this.options.alerts.budgetCrossed(100, row.spent, budget);
   }
 
   private async checkCredit(): Promise<void> {
