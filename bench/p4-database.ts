@@ -3,13 +3,9 @@
  * or, without it, a throwaway cluster started from Debian's `postgresql` package (fsync on),
  * removed afterwards.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
+import { startPostgresCluster } from '../apps/server/test/support/postgres-cluster.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -41,50 +37,10 @@ export async function createBenchDatabase(serverUrl: string | undefined): Promis
   };
 }
 
-async function startCluster(): Promise<{ url: string; stop: () => void }> {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  const bin = versions.map((v) => join(root, v, 'bin')).find((dir) => existsSync(join(dir, 'initdb')));
-  if (!bin)
-    throw new Error(
-      'P4 needs Postgres: set BENCH_DATABASE_URL or install one (apt-get install -y postgresql).',
-    );
-  const dir = mkdtempSync(join(tmpdir(), 'crux-bench-pg-'));
-  const asPostgres = process.getuid?.() === 0;
-  if (asPostgres) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    chownSync(dir, uid, uid);
-  }
-  const run = (tool: string, args: string[]) =>
-    execFileSync(
-      asPostgres ? 'runuser' : join(bin, tool),
-      asPostgres ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args,
-      { stdio: 'pipe' },
-    );
-  const port = await freePort();
-  const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', [
-    ...['-D', data, '-l', join(dir, 'server.log'), '-w'],
-    ...['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB`, 'start'],
-  ]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+function startCluster() {
+  return startPostgresCluster({
+    directoryPrefix: 'crux-bench-pg-',
+    settings: '-c shared_buffers=256MB',
+    missing: 'P4 needs Postgres: set BENCH_DATABASE_URL or install one (apt-get install -y postgresql).',
   });
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenRouterSimulator } from '../src/simulator/server.ts';
 import { runCrux, startCrux, stopCrux } from './support/cli.ts';
+import { freePort } from './support/postgres-cluster.ts';
 
 const SECRET = 'sk-or-v1-never-printed';
 
@@ -145,15 +145,3 @@ describe('long-running commands', { timeout: 120_000 }, () => {
     );
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
