@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_JWT_SECRET } from '../../server/test/support/harness.ts';
 import { type E2E, startE2E } from './support/app.ts';
-import { collectPageErrors, expectAccessible, newContext } from './support/browser.ts';
+import { collectPageErrors, expectAccessible, newContext, screenshots } from './support/browser.ts';
 
 interface Stored {
   token: string;
@@ -103,5 +103,48 @@ describe('sessions and the account in a real browser', () => {
       json: { refresh_token: session!.refresh_token },
     });
     expect(refresh.status).toBe(401);
+  }, 120_000);
+
+  it('changes the password: a wrong current one is said and keeps the session, the right one ends other sessions', async () => {
+    const email = `climber-${randomUUID()}@example.com`;
+    await page.goto('/sign-up');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/setup');
+    const other = await e.h.request('/v1/auth/login', {
+      method: 'POST',
+      json: { email, password: 'correct horse battery' },
+    });
+    const otherDevice = (await other.json()) as { refresh_token: string };
+
+    await page.goto('/settings');
+    await page.getByRole('heading', { name: 'Password' }).waitFor();
+    const change = page.getByRole('button', { name: 'Change password' });
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password').fill('a whole new password');
+    await change.click();
+    await page.getByText('The current password is wrong.').waitFor();
+    expect(page.url()).toMatch(/\/settings$/);
+    await screenshots(page, 'settings-password-wrong');
+
+    await page.getByLabel('Current password').fill('correct horse battery');
+    await change.click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    expect(await page.getByLabel('Current password').inputValue()).toBe('');
+    await expectAccessible(page, 'settings-password');
+    // The other device's session ended; this tab goes on with its renewed pair.
+    const refused = await e.h.request('/v1/auth/refresh', {
+      method: 'POST',
+      json: { refresh_token: otherDevice.refresh_token },
+    });
+    expect(refused.status).toBe(401);
+    const renewed = await stored(page);
+    expect((await e.h.request('/v1/profile', { token: renewed!.token })).status).toBe(200);
+    const login = await e.h.request('/v1/auth/login', {
+      method: 'POST',
+      json: { email, password: 'a whole new password' },
+    });
+    expect(login.status).toBe(200);
   }, 120_000);
 });

@@ -45,13 +45,14 @@ export class Http {
 
   /**
    * Sends a request; any non-2xx answer becomes a `CruxApiError`. A 401 to a signed-in call is
-   * answered, when the client holds a refresh token, by one refresh and one retry.
+   * answered, when the client holds a refresh token, by one refresh and one retry (a wrong current
+   * password, `invalid_credentials`, is a 401 about the request, not the token: it is thrown as is).
    */
   async send(method: string, path: string, options: CallOptions = {}): Promise<Response> {
     try {
       return await this.sendOnce(method, path, options);
     } catch (error) {
-      const refused = error instanceof CruxApiError && error.status === 401 ? this.token() : undefined;
+      const refused = isTokenRefusal(error) ? this.token() : undefined;
       if (!refused || !this.renewal.canRenew) throw this.unauthorized(error, refused);
       if (!(await this.renewal.renew(refused))) throw this.unauthorized(error, refused);
       try {
@@ -63,7 +64,7 @@ export class Http {
   }
 
   private unauthorized(error: unknown, token: string | undefined): unknown {
-    if (token && error instanceof CruxApiError && error.status === 401) this.options.onUnauthorized?.(error);
+    if (token && isTokenRefusal(error)) this.options.onUnauthorized?.(error);
     return error;
   }
 
@@ -150,4 +151,9 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;
   return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+/** A 401 refusing the access token itself (expired, revoked, deleted account), not the request's credentials. */
+function isTokenRefusal(error: unknown): error is CruxApiError {
+  return error instanceof CruxApiError && error.status === 401 && error.code === 'unauthorized';
 }

@@ -58,6 +58,23 @@ describe('the client renews its session', () => {
     expect(unauthorized).toHaveLength(1);
   });
 
+  it('throws a wrong current password as it is: no refresh, no sign-out', async () => {
+    const session = await signup();
+    const received: unknown[] = [];
+    const unauthorized: CruxApiError[] = [];
+    const crux = anonymous.withSession(session, {
+      onSession: (next) => received.push(next),
+      onUnauthorized: (error) => unauthorized.push(error),
+    });
+    await expect(
+      crux.auth.changePassword({ current_password: 'not my password', new_password: 'a whole new password' }),
+    ).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
+    expect(received).toEqual([]);
+    expect(unauthorized).toEqual([]);
+    // The refresh token was not spent on a pointless renewal.
+    expect((await anonymous.auth.refresh(session.refresh_token)).user.id).toBe(session.user.id);
+  });
+
   it('changes the password, exports and deletes the account', async () => {
     const session = await signup();
     const crux = anonymous.withSession(session);

@@ -6,6 +6,7 @@ import { PageTitle } from '../app/page-title.tsx';
 import { ErrorText } from '../shared/error-text.tsx';
 import { keys, useProfile } from '../shared/queries.ts';
 import { AccountPanel } from './account-panel.tsx';
+import { PasswordPanel } from './password-panel.tsx';
 import { type ProfileDraft, ProfileFields, toUpdate } from './profile-fields.tsx';
 
 const CONTEXT_MAX = 2000;
@@ -21,6 +22,7 @@ export function SettingsPage() {
       ) : (
         !profile.error && <p className="muted">Loading…</p>
       )}
+      <PasswordPanel />
       <AccountPanel />
     </section>
   );
