@@ -101,6 +101,12 @@ describe('anonymous Supabase users (ALLOW_ANONYMOUS_USERS=true)', () => {
     await expectUntilMidnight(recommendation, 'daily_limit_reached');
     expect(await refusals(h, 'anonymous_chat_address')).toBe(2);
     expect(await refusals(h, 'anonymous_recommendations_address')).toBe(1);
+    // What a new guest from that network is shown is what binds: the network's count, not a fresh user's.
+    const limits = await requestFrom('127.0.0.11', `${h.url}/v1/usage/limits`, { token: await anonymous() });
+    expect(await limits.json()).toMatchObject({
+      chat: { used: 2, limit: 2 },
+      recommendations: { used: 0, limit: 0 },
+    });
   });
 
   it('caps all anonymous use per day, and leaves signed-in users alone', async () => {

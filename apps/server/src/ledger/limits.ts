@@ -13,6 +13,17 @@ export function secondsUntilUtcMidnight(now = new Date()): number {
   return Math.max(1, Math.ceil((nextUtcMidnight(now).getTime() - now.getTime()) / 1000));
 }
 
+/** A daily limit and how much of it is used today. */
+export interface DailyCount {
+  used: number;
+  limit: number;
+}
+
+/** Of two limits that both apply, the one with less left (the first on a tie). */
+export function tighter(a: DailyCount, b: DailyCount): DailyCount {
+  return b.limit - b.used < a.limit - a.used ? b : a;
+}
+
 const TODAY = `(now() at time zone 'utc')::date`;
 
 /** Counts one more use today unless the limit is reached; returns nothing when refused. */

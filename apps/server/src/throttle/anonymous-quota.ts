@@ -1,9 +1,16 @@
 import type { AnonymousSettings } from '../config/env-throttles.ts';
+import type { DailyCount } from '../ledger/limits.ts';
 import type { Endpoint } from '../ledger/settlement.ts';
 import { LimitError } from '../shared/errors.ts';
 import type { RateCounters, RateKey } from './rate-counters.ts';
 
 const DAY = 86_400;
+
+const addressKey = (address: string, kind: Endpoint): RateKey => ({
+  name: `anonymous_${kind}_address`,
+  subject: address,
+  windowSeconds: DAY,
+});
 
 /** Who is asking: an anonymous user is limited by the client's address, not by the user id. */
 export interface Caller {
@@ -38,10 +45,24 @@ export class AnonymousQuota {
     }
   }
 
+  /** Today's guest units used from `address`, and the per-address limits. */
+  async today(address: string): Promise<Record<Endpoint, DailyCount>> {
+    const [chat, recommendations] = await Promise.all(
+      (['chat', 'recommendations'] as const).map((kind) => this.counters.count(addressKey(address, kind))),
+    );
+    return {
+      chat: { used: chat ?? 0, limit: this.limitOf('chat') },
+      recommendations: { used: recommendations ?? 0, limit: this.limitOf('recommendations') },
+    };
+  }
+
+  private limitOf(kind: Endpoint): number {
+    return kind === 'chat' ? this.settings.dailyChatPerAddress : this.settings.dailyRecommendationsPerAddress;
+  }
+
   private async take(address: string, kind: Endpoint): Promise<RateKey[]> {
-    const own: RateKey = { name: `anonymous_${kind}_address`, subject: address, windowSeconds: DAY };
-    const limit =
-      kind === 'chat' ? this.settings.dailyChatPerAddress : this.settings.dailyRecommendationsPerAddress;
+    const own = addressKey(address, kind);
+    const limit = this.limitOf(kind);
     const mine = await this.counters.take(own, limit);
     if (!mine.allowed)
       throw new LimitError(

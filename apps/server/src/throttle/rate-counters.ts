@@ -48,6 +48,16 @@ export class RateCounters {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) };
   }
 
+  /** The current window's count, without counting. */
+  async count(key: RateKey): Promise<number> {
+    const { scope, start } = this.locate(key, this.now());
+    const [row] = await this.db.query<{ hits: number }>(
+      'select hits from rate_limit_counters where scope = $1 and window_start = $2::timestamptz',
+      [scope, start],
+    );
+    return row?.hits ?? 0;
+  }
+
   /** Gives one hit back (the attempt turned out fine, or was refused by another limit). */
   async giveBack(key: RateKey): Promise<void> {
     const { scope, start } = this.locate(key, this.now());

@@ -2,9 +2,10 @@ import { adminUsageQuerySchema, usageQuerySchema, usageRecordsQuerySchema } from
 import { Hono } from 'hono';
 import type { Config } from '../../config/env.ts';
 import type { Budgets } from '../../ledger/budgets.ts';
-import { type DailyLimits, nextUtcMidnight } from '../../ledger/limits.ts';
+import { type DailyLimits, nextUtcMidnight, tighter } from '../../ledger/limits.ts';
 import type { UsageQueries } from '../../ledger/usage-queries.ts';
 import type { CreditMonitor } from '../../ops/credit.ts';
+import type { AnonymousQuota } from '../../throttle/anonymous-quota.ts';
 import type { AdminGrants } from '../../users/admin-grants.ts';
 import { requireAdmin } from '../admin-middleware.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -17,6 +18,7 @@ export function usageRoutes(deps: {
   usage: UsageQueries;
   adminGrants: AdminGrants;
   credit: CreditMonitor;
+  anonymousQuota: AnonymousQuota;
 }) {
   const app = new Hono<AppEnv>();
 
@@ -33,13 +35,24 @@ export function usageRoutes(deps: {
   });
 
   app.get('/usage/limits', async (c) => {
-    const userId = c.var.user.id;
-    const [used, budget] = await Promise.all([deps.limits.used(userId), deps.budgets.status(userId)]);
+    const { id: userId, anonymous } = c.var.user;
+    const [used, budget, guest] = await Promise.all([
+      deps.limits.used(userId),
+      deps.budgets.status(userId),
+      anonymous ? deps.anonymousQuota.today(c.var.clientAddress) : undefined,
+    ]);
     const resetsAt = nextUtcMidnight().toISOString();
     const { dailyChat, dailyRecommendations } = deps.config.limits;
+    let chat = { used: used.chat, limit: dailyChat };
+    let recommendations = { used: used.recommendations, limit: dailyRecommendations };
+    // A guest is also limited per network (a new anonymous sign-in cannot reset it): whichever binds first.
+    if (guest) {
+      chat = tighter(chat, guest.chat);
+      recommendations = tighter(recommendations, guest.recommendations);
+    }
     return c.json({
-      chat: { used: used.chat, limit: dailyChat, resets_at: resetsAt },
-      recommendations: { used: used.recommendations, limit: dailyRecommendations, resets_at: resetsAt },
+      chat: { ...chat, resets_at: resetsAt },
+      recommendations: { ...recommendations, resets_at: resetsAt },
       // spent (settled), reserved (worst case of calls in flight), left for new calls
       budget_usd: { ...budget, resets_at: resetsAt },
     });
