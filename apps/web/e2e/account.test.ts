@@ -17,6 +17,17 @@ interface Stored {
 const stored = (page: Page) =>
   page.evaluate(() => JSON.parse(localStorage.getItem('crux.session') ?? 'null') as Stored | null);
 
+/** Creates an account through the sign-up page; the app goes on to its setup page. */
+async function signUp(page: Page): Promise<string> {
+  const email = `climber-${randomUUID()}@example.com`;
+  await page.goto('/sign-up');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/setup');
+  return email;
+}
+
 describe('sessions and the account in a real browser', () => {
   let e: E2E;
   let context: BrowserContext;
@@ -36,12 +47,7 @@ describe('sessions and the account in a real browser', () => {
   });
 
   it('renews an expired access token without a word, downloads the data and deletes the account', async () => {
-    const email = `climber-${randomUUID()}@example.com`;
-    await page.goto('/sign-up');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/setup');
+    const email = await signUp(page);
     const first = await stored(page);
     expect(first?.refresh_token).toMatch(/^[\w-]{43}$/);
 
@@ -84,12 +90,7 @@ describe('sessions and the account in a real browser', () => {
   }, 120_000);
 
   it('signs out by revoking the refresh token', async () => {
-    const email = `climber-${randomUUID()}@example.com`;
-    await page.goto('/sign-up');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/setup');
+    await signUp(page);
     const session = await stored(page);
     await page.goto('/logbook');
     const [logout] = await Promise.all([
@@ -106,12 +107,7 @@ describe('sessions and the account in a real browser', () => {
   }, 120_000);
 
   it('changes the password: a wrong current one is said and keeps the session, the right one ends other sessions', async () => {
-    const email = `climber-${randomUUID()}@example.com`;
-    await page.goto('/sign-up');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/setup');
+    const email = await signUp(page);
     const other = await e.h.request('/v1/auth/login', {
       method: 'POST',
       json: { email, password: 'correct horse battery' },

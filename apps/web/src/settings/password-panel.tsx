@@ -34,40 +34,28 @@ export function PasswordPanel() {
   return (
     <form className="card stack" aria-labelledby={`${currentId}-heading`} onSubmit={submit}>
       <h2 id={`${currentId}-heading`}>Password</h2>
-      <div className="field">
-        <label htmlFor={currentId}>Current password</label>
-        <input
-          id={currentId}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={currentPassword}
-          onChange={(e) => {
-            setCurrentPassword(e.target.value);
-            change.reset();
-          }}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={nextId}>New password</label>
-        <input
-          id={nextId}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_LENGTH}
-          aria-describedby={`${nextId}-hint`}
-          aria-invalid={tooShort}
-          value={newPassword}
-          onChange={(e) => {
-            setNewPassword(e.target.value);
-            change.reset();
-          }}
-        />
-        <small id={`${nextId}-hint`} className="hint">
-          At least {MIN_LENGTH} characters. Your other devices are signed out.
-        </small>
-      </div>
+      <PasswordField
+        id={currentId}
+        label="Current password"
+        autoComplete="current-password"
+        value={currentPassword}
+        onChange={(value) => {
+          setCurrentPassword(value);
+          change.reset();
+        }}
+      />
+      <PasswordField
+        id={nextId}
+        label="New password"
+        autoComplete="new-password"
+        hint={`At least ${MIN_LENGTH} characters. Your other devices are signed out.`}
+        invalid={tooShort}
+        value={newPassword}
+        onChange={(value) => {
+          setNewPassword(value);
+          change.reset();
+        }}
+      />
       <ErrorText error={change.error} />
       <div className="actions">
         <button
@@ -81,5 +69,37 @@ export function PasswordPanel() {
         </span>
       </div>
     </form>
+  );
+}
+
+function PasswordField(props: {
+  id: string;
+  label: string;
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string;
+  invalid?: boolean;
+}) {
+  const hintId = `${props.id}-hint`;
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="password"
+        autoComplete={props.autoComplete}
+        required
+        aria-describedby={props.hint ? hintId : undefined}
+        aria-invalid={props.invalid || undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.hint && (
+        <small id={hintId} className="hint">
+          {props.hint}
+        </small>
+      )}
+    </div>
   );
 }
