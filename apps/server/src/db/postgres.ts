@@ -62,18 +62,30 @@ export async function openPostgresDb(url: string, settings: PoolSettings | numbe
       throw error instanceof Error && POOL_TIMEOUT.test(error.message) ? serverBusy() : error;
     }
   };
+  /**
+   * One statement on a pooled connection. The connection lost while the statement runs is also
+   * reported as an event, which would crash the process without a listener: the statement fails
+   * instead and the connection is discarded.
+   */
+  const oneStatement = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await connect();
+    const onLost = () => {};
+    client.on('error', onLost);
+    try {
+      const result = await work(client);
+      client.off('error', onLost);
+      client.release();
+      return result;
+    } catch (error) {
+      client.off('error', onLost);
+      client.release(discardFor(error));
+      throw error;
+    }
+  };
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const client = await connect();
-      try {
-        const { rows } = await client.query(sql, [...params]);
-        client.release();
-        return rows as Row[];
-      } catch (error) {
-        client.release(discardFor(error));
-        throw error;
-      }
+      return (await oneStatement((client) => client.query(sql, [...params]))).rows as Row[];
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       const client = await connect();
@@ -107,14 +119,7 @@ export async function openPostgresDb(url: string, settings: PoolSettings | numbe
       }
     },
     async exec(sql: string) {
-      const client = await connect();
-      try {
-        await client.query(sql);
-        client.release();
-      } catch (error) {
-        client.release(discardFor(error));
-        throw error;
-      }
+      await oneStatement((client) => client.query(sql));
     },
     close: () => pool.end(),
   };
