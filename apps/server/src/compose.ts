@@ -20,6 +20,7 @@ import { createApp } from './http/app.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { Budgets } from './ledger/budgets.ts';
+import { DatabaseSpool } from './ledger/database-spool.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { DailyLimits } from './ledger/limits.ts';
 import { MeteredCalls } from './ledger/metered-call.ts';
@@ -99,22 +100,28 @@ export function composeApp(
     dailyUsd: config.limits.dailyBudgetUsd,
     globalDailyUsd: config.limits.globalDailyBudgetUsd,
   });
+  const opsLog = options.opsLog ?? options.log ?? ((line: string) => console.warn(line));
+  const alerts = new Alerts(db, { webhookUrl: config.ops.alertWebhookUrl, log: opsLog });
   const ledger = new Ledger(
     db,
-    new FileSpool(config.dataDir),
+    config.spool === 'database' ? new DatabaseSpool(db) : new FileSpool(config.dataDir),
     (attempt, settlement) => metrics.settled(attempt.endpoint, attempt.model, settlement),
     budgets,
-    { spoolRetryMs: options.spoolRetryMs },
+    {
+      spoolRetryMs: options.spoolRetryMs,
+      onQuarantined: (turns, where) => {
+        metrics.spoolQuarantined(turns.length);
+        for (const turn of turns)
+          opsLog(`[crux] spooled turn of ledger row ${turn.rowId} moved aside in ${where}: ${turn.reason}`);
+        void alerts.spoolQuarantined(turns, where).catch(() => {});
+      },
+    },
   );
   const reconciler = new Reconciler(db, ledger, client);
   const account = new OpenRouterAccount(config.openRouter);
   const readiness = new Readiness(db, account);
   const credit = new CreditMonitor(account, config.ops.creditWarnUsd);
   metrics.trackCredit(() => credit.current());
-  const alerts = new Alerts(db, {
-    webhookUrl: config.ops.alertWebhookUrl,
-    log: options.opsLog ?? options.log ?? ((line) => console.warn(line)),
-  });
   const monitor = new OpsMonitor({
     db,
     credit,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseSpool } from '../src/ledger/database-spool.ts';
+import { FileSpool } from '../src/ledger/spool.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { cruxFor, runCrux } from './support/cli.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -97,5 +99,35 @@ describe('crux reconcile explains itself', { timeout: 120_000 }, () => {
       await upstream.close();
       await h.restart();
     }
+  });
+
+  it('writes both spools and lists the entries they moved aside', async () => {
+    const { userId } = await h.signup();
+    const row = await pendingRow(userId, null);
+    const settlement = { status: 'ok', costSource: 'usage', costUsd: '0.000003' } as const;
+    // One good turn and one the database refuses, in each spool.
+    await new FileSpool(h.dataDir).append({ rowId: 'file-bad-row', settlement });
+    await new DatabaseSpool(h.server.db).append({ rowId: row, settlement });
+    await new DatabaseSpool(h.server.db).append({ rowId: 'table-bad-row', settlement });
+    await h.stopServer();
+    try {
+      const result = await cruxFor(h, ['reconcile', '--older-than', '7200', '--deadline', '0']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Applied 1 turn(s) from the spool (the turn_spool table).');
+      expect(result.stdout).toMatch(
+        /^Quarantined in .*settlements\.jsonl: ledger row file-bad-row, spooled .*, 1 failed attempt\(s\): .*uuid/m,
+      );
+      expect(result.stdout).toMatch(
+        /^Quarantined in the turn_spool table: ledger row table-bad-row, spooled .*, 1 failed attempt\(s\): .*uuid/m,
+      );
+      expect(result.stdout).toMatch(/^2 spooled turn\(s\) are quarantined: kept, not written/m);
+    } finally {
+      await h.restart();
+    }
+    const [settled] = await h.server.db.query<{ status: string }>(
+      'select status from api_usage where id = $1',
+      [row],
+    );
+    expect(settled).toEqual({ status: 'ok' });
   });
 });

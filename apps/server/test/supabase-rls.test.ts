@@ -101,6 +101,17 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       expect(row!.result).toMatch(/^not scheduled: enable the pg_cron and pg_net extensions/);
     });
 
+    it('keeps the turn spool (users’ answers waiting to be written) out of the API roles’ reach', async () => {
+      await db.query(
+        `insert into turn_spool (row_id, record) values ('r1', '{"rowId": "r1", "message": {"content": "secret"}}')`,
+      );
+      await expect(asUser(alice, 'select * from turn_spool')).rejects.toThrow(/permission denied/);
+      const [row] = await db.query<{ rls: boolean }>(
+        `select relrowsecurity as rls from pg_class where relname = 'turn_spool'`,
+      );
+      expect(row).toEqual({ rls: true });
+    });
+
     it('never lets an API role read password hashes or write another user’s climbs', async () => {
       await expect(asUser(alice, 'select password_hash from users')).rejects.toThrow(/permission denied/);
       const changed = await asUser(

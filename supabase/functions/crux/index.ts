@@ -23,6 +23,8 @@ async function buildHandler(): Promise<(request: Request) => Response | Promise<
     // Supabase gives every function its database URL; DATABASE_URL wins when set.
     DATABASE_URL: env.DATABASE_URL || env.SUPABASE_DB_URL,
     CRUX_DATA_DIR: env.CRUX_DATA_DIR || '/tmp/crux',
+    // /tmp dies with the worker: a spooled turn waits in the database's turn_spool table instead.
+    CRUX_SPOOL: env.CRUX_SPOOL || 'database',
     // The socket's peer is Supabase's gateway, which passes the client's address in
     // X-Forwarded-For: trust that one hop (its rightmost entry) unless TRUST_PROXY says otherwise.
     TRUST_PROXY: env.TRUST_PROXY || '1',

@@ -235,6 +235,6 @@ export class ChatService {
 }
 
 const NOT_STORED =
-  'The answer could not be saved (the database and the local spool both failed); it is not in your history.';
+  'The answer could not be saved (neither the database nor the spool took it); it is not in your history.';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import { envParts } from '../config/env.ts';
+import { DatabaseSpool } from '../ledger/database-spool.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import {
   countOutcome,
@@ -10,7 +11,7 @@ import {
   WAITING_REASONS,
   type WaitingReason,
 } from '../ledger/reconcile.ts';
-import { FileSpool } from '../ledger/spool.ts';
+import { FileSpool, type TurnSpool } from '../ledger/spool.ts';
 import { OpenRouterClient } from '../llm/openrouter-client.ts';
 import { withDb } from './operator-commands.ts';
 import { settings } from './settings.ts';
@@ -38,13 +39,33 @@ export function runReconcile(
 ): Promise<number> {
   const { database, upstream } = settings({ database: envParts.database, upstream: envParts.upstream });
   return withDb(database, async (db) => {
-    const ledger = new Ledger(db, new FileSpool(database.dataDir));
+    // This data directory's spool file, and the database's spool (Edge Functions, CRUX_SPOOL=database).
+    const fileSpool = new FileSpool(database.dataDir);
+    const spools: TurnSpool[] = [fileSpool, new DatabaseSpool(db)];
+    const ledger = new Ledger(db, fileSpool);
     const client = new OpenRouterClient({ baseUrl: upstream.baseUrl, apiKey: upstream.apiKey });
     const reconciler = new Reconciler(db, ledger, client);
     const deadline = Date.now() + options.deadline * 1000;
 
-    const replayed = await ledger.replaySpool();
-    if (replayed) print(`Applied ${replayed} settlement(s) from the spool (${database.dataDir}).`);
+    let replayed = 0;
+    let quarantined = 0;
+    for (const spool of spools) {
+      const applied = await new Ledger(db, spool).replaySpool();
+      replayed += applied;
+      if (applied) print(`Applied ${applied} turn(s) from the spool (${spool.location}).`);
+      for (const turn of await spool.quarantined()) {
+        quarantined++;
+        print(
+          `Quarantined in ${spool.location}: ledger row ${turn.rowId}, spooled ${turn.spooledAt}, ` +
+            `${turn.attempts ?? 0} failed attempt(s): ${turn.reason}`,
+        );
+      }
+    }
+    if (quarantined)
+      print(
+        `${quarantined} spooled turn(s) are quarantined: kept, not written, because the database refuses them. ` +
+          'Fix the cause, then queue them again (README: "A turn is stored whole or spooled whole").',
+      );
     let rows = await reconciler.pendingRows({ olderThanMs: options.olderThan * 1000 }, MAX_ROWS);
     print(
       `${rows.length} pending row(s) at least ${options.olderThan} s old` +

@@ -145,6 +145,7 @@ describe('parseEnv', () => {
     expect(database).toEqual({
       databaseUrl: undefined,
       dataDir: '/tmp/x',
+      spool: 'file',
       poolSize: 10,
       queueTimeoutMs: 5000,
     });

@@ -64,6 +64,12 @@ export const envParts = {
         }),
       ),
       CRUX_DATA_DIR: optional(z.string()),
+      CRUX_SPOOL: optional(
+        z.enum(['file', 'database'], {
+          error:
+            'must be file (a durable file in CRUX_DATA_DIR) or database (the turn_spool table: a runtime without a durable disk)',
+        }),
+      ),
       DATABASE_POOL_SIZE: integer(10, 'DATABASE_POOL_SIZE').pipe(
         z
           .number()
@@ -80,6 +86,8 @@ export const envParts = {
     .transform((env) => ({
       databaseUrl: env.DATABASE_URL,
       dataDir: resolve(PROJECT_ROOT, env.CRUX_DATA_DIR ?? 'data'),
+      /** Where a turn the database refused waits: `file` (CRUX_DATA_DIR/spool) or `database` (turn_spool). */
+      spool: env.CRUX_SPOOL ?? 'file',
       poolSize: env.DATABASE_POOL_SIZE,
       queueTimeoutMs: env.DATABASE_QUEUE_TIMEOUT_MS,
     })),

@@ -62,3 +62,22 @@ export function connectionProblem(error: unknown, url: string): ConfigError | un
   })();
   return problem ? new ConfigError([`DATABASE_URL: ${problem}`]) : undefined;
 }
+
+/** SQLSTATE classes and codes of a fault that passes: the connection, the server's state, a conflict. */
+const TRANSIENT_SQLSTATE =
+  /^(08|53|57P0|40001|40P01|55P03|57014|25P03|server_busy$|E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND))/;
+const TRANSIENT_MESSAGE =
+  /terminated|timeout|timed out|ECONN|EPIPE|socket|closed|not queryable|connection error|Connection ended|busy/i;
+
+/**
+ * True for a database fault that may pass by itself: the connection (refused, cut, timed out, a
+ * pooler dropping it), the server (starting up, shutting down, out of connections), a conflict
+ * (serialization, deadlock, lock or statement timeout) or a busy pool. False for a refusal that
+ * the same statement will meet again (a constraint, bad data, a bug): retrying it cannot help.
+ */
+export function isTransientDbError(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code !== undefined) return TRANSIENT_SQLSTATE.test(code);
+  const message = error instanceof Error ? error.message : String(error);
+  return TRANSIENT_MESSAGE.test(message);
+}

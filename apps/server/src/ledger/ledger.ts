@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.ts';
 import { Budgets } from './budgets.ts';
 import type { Endpoint, Settlement } from './settlement.ts';
-import type { TurnSpool } from './spool.ts';
+import type { QuarantinedTurn, TurnSpool } from './spool.ts';
 import { type TurnCompanions, type TurnRecord, writeCompanions } from './turn-record.ts';
 
 export interface OpenAttempt {
@@ -34,6 +34,8 @@ export interface SettledAttempt {
 export interface LedgerOptions {
   /** After a turn is spooled, the spool is retried this often until it is empty (0: only by the sweep). */
   spoolRetryMs?: number | undefined;
+  /** Spooled turns the database refused for good, just moved aside (an operator alert, a metric). */
+  onQuarantined?: ((turns: QuarantinedTurn[], where: string) => void) | undefined;
 }
 
 type Note = Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel' | 'finishReason'>;
@@ -118,9 +120,19 @@ export class Ledger {
     return { rowId: attempt.rowId, costUsd: undefined, committed };
   }
 
-  /** Applies spooled turns in order; returns how many landed. */
-  replaySpool(): Promise<number> {
-    return this.spool.drain((entry) => this.write(entry, true));
+  /**
+   * Applies spooled turns in order; returns how many landed. Entries the database refuses for
+   * good are moved aside (see `TurnSpool.drain`) and reported to `onQuarantined`.
+   */
+  async replaySpool(): Promise<number> {
+    const { applied, quarantined } = await this.spool.drain((entry, tx) => this.write(entry, true, tx));
+    if (quarantined.length > 0) this.options.onQuarantined?.(quarantined, this.spool.location);
+    return applied;
+  }
+
+  /** The spooled turns moved aside, for an operator. */
+  quarantinedTurns(): Promise<QuarantinedTurn[]> {
+    return this.spool.quarantined();
   }
 
   /** Stops retrying the spool (the periodic sweep still drains it). */
@@ -158,15 +170,17 @@ export class Ledger {
   }
 
   /**
-   * Writes a turn in one transaction: the settlement (or, for a cost still unknown, the
-   * annotation) and its companions. Idempotent: a replay after a success changes nothing.
+   * Writes a turn in one transaction (`within`, else its own): the settlement (or, for a cost
+   * still unknown, the annotation) and its companions. Idempotent: a replay after a success
+   * changes nothing.
    */
-  async write(record: TurnRecord, late = false): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async write(record: TurnRecord, late = false, within?: Queryable): Promise<void> {
+    const work = async (tx: Queryable) => {
       if (record.pending) await annotateIn(tx, record.rowId, record.settlement);
       else await this.settleIn(tx, record.rowId, record.settlement);
       await writeCompanions(tx, record, late);
-    });
+    };
+    await (within ? work(within) : this.db.transaction(work));
   }
 
   /**

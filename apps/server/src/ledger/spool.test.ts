@@ -1,9 +1,17 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSpool, type SpooledTurn } from './spool.ts';
+import { POISON_AFTER_ATTEMPTS } from './spool-drain.ts';
 import type { TurnRecord } from './turn-record.ts';
+
+/** What a lost connection throws (a fault that passes), and what a refused record throws (one that does not). */
+const away = () => Object.assign(new Error('Connection terminated unexpectedly'), {});
+const refused = () =>
+  Object.assign(new Error('insert or update on table "chat_messages" violates foreign key constraint'), {
+    code: '23503',
+  });
 
 const turn = (rowId: string): TurnRecord => ({
   rowId,
@@ -22,15 +30,15 @@ describe('FileSpool', () => {
   it('applies entries in order and keeps the first refused one and all after it, in order', async () => {
     for (const id of ['a', 'b', 'c', 'd']) await spool.append(turn(id));
     const seen: string[] = [];
-    const applied = await spool.drain(async (entry) => {
-      if (entry.rowId === 'c') throw new Error('database away');
+    const result = await spool.drain(async (entry) => {
+      if (entry.rowId === 'c') throw away();
       seen.push(entry.rowId);
     });
-    expect(applied).toBe(2);
+    expect(result).toEqual({ applied: 2, quarantined: [] });
     expect(seen).toEqual(['a', 'b']);
 
     const rest: string[] = [];
-    expect(await spool.drain(async (entry) => void rest.push(entry.rowId))).toBe(2);
+    expect((await spool.drain(async (entry) => void rest.push(entry.rowId))).applied).toBe(2);
     expect(rest).toEqual(['c', 'd']);
     expect(await spool.size()).toBe(0);
   });
@@ -43,12 +51,12 @@ describe('FileSpool', () => {
       release = resolve;
     });
     const draining = spool.drain(async (entry: SpooledTurn) => {
-      if (entry.rowId === 'b') throw new Error('database away');
+      if (entry.rowId === 'b') throw away();
       await gate;
     });
     await spool.append(turn('c')); // not held up by the drain
     release();
-    expect(await draining).toBe(1);
+    expect((await draining).applied).toBe(1);
 
     const order: string[] = [];
     await spool.drain(async (entry) => void order.push(entry.rowId));
@@ -62,7 +70,8 @@ describe('FileSpool', () => {
       calls++;
       await new Promise((resolve) => setTimeout(resolve, 20));
     };
-    expect(await Promise.all([spool.drain(apply), spool.drain(apply)])).toEqual([1, 1]);
+    const results = await Promise.all([spool.drain(apply), spool.drain(apply)]);
+    expect(results.map((r) => r.applied)).toEqual([1, 1]);
     expect(calls).toBe(1);
   });
 
@@ -71,7 +80,75 @@ describe('FileSpool', () => {
     appendFileSync(spool.path, '{"rowId":"torn","settl'); // a crash mid-write
     await spool.append(turn('b'));
     const order: string[] = [];
-    expect(await spool.drain(async (entry) => void order.push(entry.rowId))).toBe(2);
+    expect((await spool.drain(async (entry) => void order.push(entry.rowId))).applied).toBe(2);
     expect(order).toEqual(['a', 'b']);
+  });
+
+  it('moves an entry the database refuses for good aside at once, keeps it, and writes the ones after it', async () => {
+    for (const id of ['a', 'poison', 'b']) await spool.append(turn(id));
+    const written: string[] = [];
+    const result = await spool.drain(async (entry) => {
+      if (entry.rowId === 'poison') throw refused();
+      written.push(entry.rowId);
+    });
+    expect(written).toEqual(['a', 'b']);
+    expect(result.applied).toBe(2);
+    expect(result.quarantined).toEqual([
+      expect.objectContaining({ rowId: 'poison', reason: expect.stringMatching(/foreign key/) }),
+    ]);
+    expect(await spool.size()).toBe(0);
+    // Kept whole beside the spool, never applied again by a drain.
+    const kept = await spool.quarantined();
+    expect(kept).toEqual([
+      expect.objectContaining({ rowId: 'poison', settlement: turn('poison').settlement }),
+    ]);
+    expect(readFileSync(spool.quarantinePath, 'utf8')).toContain('"rowId":"poison"');
+    expect((await spool.drain(async () => {})).applied).toBe(0);
+  });
+
+  it('moves aside an entry that keeps failing while the one behind it lands, and not while the database is away', async () => {
+    for (const id of ['stuck', 'b', 'c']) await spool.append(turn(id));
+    let databaseAway = true;
+    const written: string[] = [];
+    const apply = async (entry: SpooledTurn) => {
+      if (databaseAway || entry.rowId === 'stuck') throw away();
+      written.push(entry.rowId);
+    };
+    // An outage: every entry fails, many times over; nothing is moved aside and the order holds.
+    for (let i = 0; i < POISON_AFTER_ATTEMPTS + 2; i++)
+      expect(await spool.drain(apply)).toEqual({ applied: 0, quarantined: [] });
+    expect(await spool.quarantined()).toEqual([]);
+    expect(await spool.size()).toBe(3);
+
+    // The database is back, and only `stuck` still fails: it has failed often, so it goes aside.
+    databaseAway = false;
+    const result = await spool.drain(apply);
+    expect(written).toEqual(['b', 'c']);
+    expect(result.applied).toBe(2);
+    expect(result.quarantined).toEqual([
+      expect.objectContaining({
+        rowId: 'stuck',
+        reason: expect.stringMatching(/while the entries behind it were written/),
+      }),
+    ]);
+    expect(await spool.size()).toBe(0);
+  });
+
+  it('counts failures of the first entry across drains (kept in the file)', async () => {
+    await spool.append(turn('a'));
+    await spool.append(turn('b'));
+    await spool.drain(async () => {
+      throw away();
+    });
+    await spool.drain(async () => {
+      throw away();
+    });
+    const again = new FileSpool(dir); // a restarted process reads the count back
+    const seen: SpooledTurn[] = [];
+    await again.drain(async (entry) => void seen.push(entry));
+    expect(seen.map((e) => [e.rowId, e.attempts ?? 0])).toEqual([
+      ['a', 2],
+      ['b', 0],
+    ]);
   });
 });

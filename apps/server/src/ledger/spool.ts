@@ -1,12 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  type DrainResult,
+  planDrain,
+  type QuarantinedTurn,
+  type SpoolApply,
+  type SpooledTurn,
+} from './spool-drain.ts';
 import type { TurnRecord } from './turn-record.ts';
 
-/** A turn record as kept in a spool: what to write, and when it was spooled. */
-export interface SpooledTurn extends TurnRecord {
-  spooledAt: string;
-}
+export type { DrainResult, QuarantinedTurn, SpoolApply, SpooledTurn } from './spool-drain.ts';
 
 /**
  * Where a turn goes when the database refuses it: durable before `append` resolves, and drained
@@ -18,46 +22,52 @@ export interface TurnSpool {
   append(record: TurnRecord): Promise<void>;
   /**
    * Applies spooled records in order and removes the applied ones. Stops at the first one that
-   * fails (the database is likely still away): it and everything after it stay, in order, for
-   * the next drain. Returns how many were applied.
+   * fails for a fault that may pass (the database is likely still away): it and everything after
+   * it stay, in order, for the next drain. One the database refuses for good is moved aside
+   * (quarantined, see `planDrain`) and the drain goes on.
    */
-  drain(apply: (entry: SpooledTurn) => Promise<void>): Promise<number>;
+  drain(apply: SpoolApply): Promise<DrainResult>;
   /** How many records wait. */
   size(): Promise<number>;
+  /** The records moved aside, oldest first: kept for an operator, never applied again by a drain. */
+  quarantined(): Promise<QuarantinedTurn[]>;
+  /** Where the records are kept, for an operator (a path, a table). */
+  readonly location: string;
 }
 
 /**
  * A durable, append-only file of turns that could not reach the database (`<dataDir>/spool`).
  * Each line is fsynced before `append` resolves. A drain reads a snapshot and applies it without
- * holding up appends; what was appended meanwhile is kept after the entries left over.
+ * holding up appends; what was appended meanwhile is kept after the entries left over. Entries
+ * moved aside go to `quarantined.jsonl` beside it (fsynced before they leave the spool).
  * One instance per data directory.
  */
 export class FileSpool implements TurnSpool {
   readonly path: string;
+  readonly quarantinePath: string;
   private lock: Promise<unknown> = Promise.resolve();
-  private draining: Promise<number> | undefined;
+  private draining: Promise<DrainResult> | undefined;
 
   constructor(dataDir: string) {
     const dir = join(dataDir, 'spool');
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'settlements.jsonl');
+    this.quarantinePath = join(dir, 'quarantined.jsonl');
+  }
+
+  get location(): string {
+    return this.path;
   }
 
   append(record: TurnRecord): Promise<void> {
     return this.exclusive(async () => {
       // Led by a newline too: a line torn by a crash mid-write never swallows the next one.
       const line = `\n${JSON.stringify({ ...record, spooledAt: new Date().toISOString() } satisfies SpooledTurn)}\n`;
-      const file = await open(this.path, 'a');
-      try {
-        await file.appendFile(line);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await appendSynced(this.path, line);
     });
   }
 
-  drain(apply: (entry: SpooledTurn) => Promise<void>): Promise<number> {
+  drain(apply: SpoolApply): Promise<DrainResult> {
     // One drain at a time: a second caller shares the running one.
     this.draining ??= this.drainOnce(apply).finally(() => {
       this.draining = undefined;
@@ -66,27 +76,38 @@ export class FileSpool implements TurnSpool {
   }
 
   async size(): Promise<number> {
-    return parse(await this.readText()).length;
+    return parse<SpooledTurn>(await this.readText()).length;
   }
 
-  private async drainOnce(apply: (entry: SpooledTurn) => Promise<void>): Promise<number> {
+  async quarantined(): Promise<QuarantinedTurn[]> {
+    return parse<QuarantinedTurn>(await readFile(this.quarantinePath, 'utf8').catch(() => ''));
+  }
+
+  private async drainOnce(apply: SpoolApply): Promise<DrainResult> {
     const snapshot = await this.exclusive(() => this.readText());
-    const entries = parse(snapshot);
-    if (entries.length === 0) return 0;
-    let applied = 0;
-    for (const entry of entries) {
-      try {
-        await apply(entry);
-      } catch {
-        break;
-      }
-      applied++;
-    }
-    if (applied === 0) return 0;
+    const entries = parse<SpooledTurn>(snapshot);
+    if (entries.length === 0) return { applied: 0, quarantined: [] };
+    const plan = await planDrain(entries, (entry) => apply(entry));
+    const now = new Date().toISOString();
+    const quarantined = plan.quarantined.map(
+      ({ entry, attempts, reason }): QuarantinedTurn => ({ ...entry, attempts, quarantinedAt: now, reason }),
+    );
+    // Moved aside durably before they leave the spool: a crash in between keeps them in both.
+    if (quarantined.length > 0)
+      await appendSynced(this.quarantinePath, quarantined.map((q) => `${JSON.stringify(q)}\n`).join(''));
+    const gone = new Set<SpooledTurn>([...plan.applied, ...plan.quarantined.map((q) => q.entry)]);
+    const { stopped } = plan;
     await this.exclusive(async () => {
       // Appended while the snapshot was being applied: kept after the entries left over.
       const appended = (await this.readText()).slice(snapshot.length);
-      const left = entries.slice(applied).map((entry) => `${JSON.stringify(entry)}\n`);
+      const left = entries
+        .filter((entry) => !gone.has(entry))
+        .map((entry) =>
+          entry === stopped?.entry
+            ? { ...entry, attempts: stopped.attempts, lastError: stopped.error }
+            : entry,
+        )
+        .map((entry) => `${JSON.stringify(entry)}\n`);
       const temporary = `${this.path}.tmp`;
       const file = await open(temporary, 'w');
       try {
@@ -97,7 +118,7 @@ export class FileSpool implements TurnSpool {
       }
       await rename(temporary, this.path);
     });
-    return applied;
+    return { applied: plan.applied.length, quarantined };
   }
 
   private readText(): Promise<string> {
@@ -112,13 +133,24 @@ export class FileSpool implements TurnSpool {
   }
 }
 
-function parse(text: string): SpooledTurn[] {
+/** Appends `text` to a file and fsyncs it before resolving. */
+async function appendSynced(path: string, text: string): Promise<void> {
+  const file = await open(path, 'a');
+  try {
+    await file.appendFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+function parse<T>(text: string): T[] {
   return text
     .split('\n')
     .filter((line) => line.trim())
     .flatMap((line) => {
       try {
-        return [JSON.parse(line) as SpooledTurn];
+        return [JSON.parse(line) as T];
       } catch {
         return []; // a torn last line from a crash mid-write
       }

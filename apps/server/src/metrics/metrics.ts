@@ -11,6 +11,7 @@ export class Metrics {
   private readonly cost: Counter<'model' | 'endpoint'>;
   private readonly attempts: Counter<'model' | 'endpoint' | 'status'>;
   private readonly refusals: Counter<'limit'>;
+  private readonly quarantined: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'crux_' });
@@ -51,6 +52,16 @@ export class Metrics {
       labelNames: ['limit'],
       registers: [this.registry],
     });
+    this.quarantined = new Counter({
+      name: 'crux_spool_quarantined_total',
+      help: 'Spooled turns the database refused for good, moved aside (kept for an operator)',
+      registers: [this.registry],
+    });
+  }
+
+  /** Spooled turns just moved aside (see Ledger.replaySpool). */
+  spoolQuarantined(count: number): void {
+    this.quarantined.inc(count);
   }
 
   request(method: string, route: string, status: number): void {

@@ -1,7 +1,12 @@
 import type { Db } from '../db/types.ts';
 
 /** Why an operator is alerted. Each cause alerts at most once per UTC day, across instances. */
-export type AlertCause = 'credit_low' | 'settlement_backlog' | 'global_budget_80' | 'global_budget_100';
+export type AlertCause =
+  | 'credit_low'
+  | 'settlement_backlog'
+  | 'global_budget_80'
+  | 'global_budget_100'
+  | 'spool_quarantined';
 
 export interface AlertOptions {
   /** Slack-compatible webhook: receives `{"text": "…"}` as a JSON POST. Unset: the log only. */
@@ -50,6 +55,17 @@ export class Alerts {
       );
       return false;
     }
+  }
+
+  /** Spooled turns the database refuses for good were moved aside (Ledger.replaySpool). */
+  spoolQuarantined(turns: ReadonlyArray<{ rowId: string; reason: string }>, where: string): Promise<boolean> {
+    const first = turns[0];
+    return this.raise(
+      'spool_quarantined',
+      `${turns.length} spooled turn(s) were refused by the database and moved aside in ${where} ` +
+        `(first: ledger row ${first?.rowId}: ${first?.reason}). They are kept, not written: ` +
+        '`crux reconcile` lists them; fix the cause, then queue them again (README: the spool).',
+    );
   }
 
   /** The day's spend has reached 80% / 100% of GLOBAL_DAILY_BUDGET_USD (OpsMonitor.checkBudget). */
