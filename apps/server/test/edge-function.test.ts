@@ -119,7 +119,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
       expect((await signupVia('203.0.113.8')).status).toBe(201);
     });
 
-    it('settles pending rows when the scheduler calls its protected reconcile route', async () => {
+    it('settles pending rows and writes the database spool when the scheduler calls its protected reconcile route', async () => {
       const [user] = await h.server.db.query<{ id: string }>('select id from users limit 1');
       h.simulator.enqueue({ cost: '0.000123', generationDelayMs: 0 });
       const completion = await new OpenRouterClient({
@@ -132,12 +132,40 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
          values ($1, $2, $3, 'chat', 'google/gemini-2.5-pro', 'pending', $4, null, now() - interval '2 minutes')`,
         [randomUUID(), randomUUID(), user!.id, completion.generationId],
       );
+      // A turn a worker spooled to the database (its commit failed) before the worker ended.
+      const spooledRow = randomUUID();
+      const requestId = randomUUID();
+      await h.server.db.query(
+        `insert into api_usage (id, request_id, user_id, endpoint, model, status, instance_id)
+         values ($1, $2, $3, 'chat', 'google/gemini-2.5-pro', 'pending', null)`,
+        [spooledRow, requestId, user!.id],
+      );
+      await h.server.db.query('insert into turn_spool (row_id, record) values ($1, $2::jsonb)', [
+        spooledRow,
+        JSON.stringify({
+          rowId: spooledRow,
+          settlement: { status: 'ok', costSource: 'usage', costUsd: '0.000007' },
+          message: {
+            id: randomUUID(),
+            userId: user!.id,
+            requestId,
+            content: 'spooled by a worker that ended',
+          },
+          endedAt: new Date().toISOString(),
+        }),
+      ]);
       const call = (authorization: string) =>
         fetch(`${edge.url}/v1/ops/reconcile`, { method: 'POST', headers: { authorization } });
       expect((await call('Bearer wrong')).status).toBe(401);
       const response = await call(`Bearer ${RECONCILE_SECRET}`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ settled: 1, waiting: 0 });
+      expect(await response.json()).toMatchObject({ settled: 1, waiting: 0, replayed_from_spool: 1 });
+      const stored = await h.server.db.query(
+        `select 1 from chat_messages where request_id = $1 and content = 'spooled by a worker that ended'`,
+        [requestId],
+      );
+      expect(stored).toHaveLength(1);
+      expect(await h.server.db.query('select 1 from turn_spool')).toEqual([]);
       const [row] = await h.server.db.query<{ status: string; cost: string }>(
         'select status, cost_usd::text as cost from api_usage where generation_id = $1',
         [completion.generationId],
