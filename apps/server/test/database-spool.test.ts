@@ -171,6 +171,15 @@ describe('the turn spool in the database (CRUX_SPOOL=database, as on Edge Functi
     expect((await spool.quarantined()).map((q) => q.rowId)).toEqual(['not-a-uuid', 'also-not-a-uuid']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.texts).toHaveLength(1);
+    // What a drain reports is what it stored.
+    await spool.append({ ...last, rowId: 'third-bad-row', message: undefined });
+    const drained = await spool.drain((entry, tx) => h.server.ledger.write(entry, true, tx));
+    expect(drained).toEqual({
+      applied: 0,
+      quarantined: [
+        expect.objectContaining({ rowId: 'third-bad-row', attempts: 1, quarantinedAt: expect.any(String) }),
+      ],
+    });
   });
 
   it('writes nothing twice when two drains run at once (two workers)', async () => {

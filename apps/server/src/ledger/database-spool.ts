@@ -127,7 +127,12 @@ export class DatabaseSpool implements TurnSpool {
           )
           .catch(() => []); // still queued: tried again by the next drain
         if (moved)
-          result.quarantined.push({ ...withoutSeq(entry), quarantinedAt: moved.quarantined_at, reason });
+          result.quarantined.push({
+            ...withoutSeq(entry),
+            attempts,
+            quarantinedAt: moved.quarantined_at,
+            reason,
+          });
       }
       const { stopped } = plan;
       if (stopped) {
