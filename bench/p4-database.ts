@@ -40,7 +40,7 @@ export async function createBenchDatabase(serverUrl: string | undefined): Promis
 function startCluster() {
   return startPostgresCluster({
     directoryPrefix: 'crux-bench-pg-',
-    settings: '-c shared_buffers=256MB',
+    settings: '-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min',
     missing: 'P4 needs Postgres: set BENCH_DATABASE_URL or install one (apt-get install -y postgresql).',
   });
 }
