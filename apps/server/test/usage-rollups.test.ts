@@ -196,6 +196,30 @@ describe('usage rollups', () => {
     expect(admin.rows.map((r) => r.key)).toEqual([null]);
   });
 
+  it('give the admin report by user in user id order, amounts exact without trailing zeros', async () => {
+    const users = [randomUUID(), randomUUID(), randomUUID()].map((userId) => ({ userId }));
+    await h.server.db.query('insert into users (id) select unnest($1::uuid[])', [users.map((u) => u.userId)]);
+    await h.server.db.query(
+      `insert into api_usage (id, request_id, user_id, endpoint, model, status, total_tokens, cost_usd,
+                              cost_source, created_at, settled_at)
+       select gen_random_uuid(), gen_random_uuid(), u.id::uuid, 'chat', 'a/x', u.status, 5, u.cost::numeric,
+              'usage', now() - interval '2 days', now()
+       from (values ($1, 'ok', '0.10'), ($1, 'ok', '0.20'), ($2, 'ok', '2.000'), ($3, 'error', null))
+         as u (id, status, cost)`,
+      users.map((u) => u.userId),
+    );
+    const usage = new UsageQueries(h.server.db);
+    for (const range of [{}, { from: day(-2), to: day(-2) }, { from: day(-89), to: day(0) }]) {
+      const options = { userId: null, groupBy: 'user' as const, ...range };
+      const report = await usage.summary(options);
+      expect(report).toEqual(await ledgerSummary(h.server.db, options));
+      const cost = (k: number) => report.rows.find((r) => r.key === users[k]!.userId)?.cost_usd;
+      expect([cost(0), cost(1), cost(2)]).toEqual(['0.3', '2', '0']);
+      const keys = report.rows.map((r) => r.key);
+      expect(keys).toEqual([...keys].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : 1)));
+    }
+  });
+
   it('are rebuilt from the ledger, set-based, with the same figures', async () => {
     const blocks = `select level, start_day::text, user_id::text, requests::text, tokens::text,
       trim_scale(cost_usd)::text as cost from usage_rollup_user_blocks order by 1, 2, 3`;
