@@ -1,90 +1,94 @@
 /**
  * P1: time-to-first-token and total time of a streamed chat, called directly on the simulator and
  * through Crux's full chat path (auth, limit, prompt, ledger, stream, settlement), on loopback,
- * paired call by call. BENCH_ITERATIONS (default 300).
+ * paired call by call. As in production: the compiled server (`bin/crux.js serve`) in its own
+ * process, the simulator in another, this process only the client. BENCH_ITERATIONS (default 300);
+ * BENCH_CPU_PROF=1 profiles the server (node --cpu-prof) and prints where its CPU went during the
+ * measured calls (BENCH_CPU_PROF_DIR=dir keeps the .cpuprofile).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { parseConfig } from '../apps/server/src/config/env.ts';
-import { startServer } from '../apps/server/src/server.ts';
-import { OpenRouterSimulator } from '../apps/server/src/simulator/server.ts';
-import { type BenchOptions, type BenchSection, formatMs, percentile } from './report.ts';
+import pg from 'pg';
+import { TokenService } from '../apps/server/src/auth/tokens.ts';
+import { type BenchFigure, type BenchOptions, type BenchSection, formatMs, percentile } from './report.ts';
+import { monotonicUs, summarizeCpuProfile } from './support/cpu-profile.ts';
+import {
+  BENCH_MODEL,
+  BENCH_SECRET,
+  cpuMsOf,
+  startServerProcess,
+  startSimulatorProcess,
+} from './support/processes.ts';
+import { type StreamRequest, stream } from './support/sse-client.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const WARMUP = 30;
+const PROFILE = process.env.BENCH_CPU_PROF === '1';
 
 interface Timing {
   ttft: number;
   total: number;
 }
 
-async function timeStream(
-  url: string,
-  init: RequestInit,
-  isFirstToken: (data: string) => boolean,
-): Promise<Timing> {
+/** One streamed call, timed from before the request to its first token and to its end. */
+async function timeStream(request: StreamRequest): Promise<Timing> {
   const start = performance.now();
-  const response = await fetch(url, init);
-  let ttft = Number.NaN;
-  const events = response
-    .body!.pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream());
-  for await (const event of events) {
-    if (Number.isNaN(ttft) && isFirstToken(event.data)) ttft = performance.now() - start;
+  const result = await stream(request);
+  if (result.status !== 200 || result.error || result.last !== '[DONE]' || result.tokenTimes.length === 0)
+    throw new Error(`P1: a stream failed: ${result.error ?? `${result.status} ended with ${result.last}`}`);
+  return { ttft: result.tokenTimes[0]! - start, total: performance.now() - start };
+}
+
+/** The Postgres server's durability settings: a commit that waits for a slow disk shows in P1. */
+async function durabilityOf(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ fsync: string; sync: string }>(
+      `select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`,
+    );
+    return ` (fsync ${rows[0]?.fsync}, synchronous_commit ${rows[0]?.sync})`;
+  } finally {
+    await client.end();
   }
-  return { ttft, total: performance.now() - start };
 }
 
 export async function runP1(options: BenchOptions): Promise<BenchSection> {
-  const simulator = new OpenRouterSimulator({ defaults: { generationDelayMs: 0, keepAlives: 1 } });
-  const baseUrl = await simulator.start();
-  const dataDir = mkdtempSync(join(tmpdir(), 'crux-bench-'));
-  const config = parseConfig({
-    OPENROUTER_MODEL: 'google/gemini-2.5-pro',
-    OPENROUTER_BASE_URL: baseUrl,
-    AUTH_JWT_SECRET: 'bench-secret-0123456789abcdef0123456789',
-    CRUX_DATA_DIR: dataDir,
-    PORT: '0',
-    DAILY_CHAT_LIMIT: String(ITERATIONS * 4),
-    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  const simulator = await startSimulatorProcess({ generationDelayMs: 0, keepAlives: 1 });
+  // BENCH_CPU_PROF_DIR keeps the profile there (open it in Chrome DevTools); else a temporary one.
+  const profileDir = process.env.BENCH_CPU_PROF_DIR || mkdtempSync(join(tmpdir(), 'crux-cpu-'));
+  const server = await startServerProcess({
+    upstreamUrl: simulator.url,
+    databaseUrl: options.databaseUrl,
+    env: { DAILY_CHAT_LIMIT: String(ITERATIONS * 4) },
+    nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
-  const server = await startServer(config, { log: () => {} });
-  const signup = await fetch(`${server.url}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `bench-${Date.now()}@crux.local`, password: 'bench-password' }),
-  });
-  const { token } = (await signup.json()) as { token: string };
+  const token = await new TokenService({ secret: BENCH_SECRET }).sign(randomUUID(), 'p1@bench.local');
 
   const direct = () =>
-    timeStream(
-      `${baseUrl}/chat/completions`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'google/gemini-2.5-pro',
-          stream: true,
-          messages: [
-            { role: 'system', content: 'You are a climbing coach.' },
-            { role: 'user', content: 'How do I rest on steep routes?' },
-          ],
-        }),
-      },
-      (data) => data !== '[DONE]' && (JSON.parse(data) as { choices?: unknown[] }).choices?.length === 1,
-    );
+    timeStream({
+      url: `${simulator.url}/chat/completions`,
+      headers: {},
+      body: JSON.stringify({
+        model: BENCH_MODEL,
+        stream: true,
+        messages: [
+          { role: 'system', content: 'You are a climbing coach.' },
+          { role: 'user', content: 'How do I rest on steep routes?' },
+        ],
+      }),
+      isToken: (data) =>
+        data !== '[DONE]' && (JSON.parse(data) as { choices?: unknown[] }).choices?.length === 1,
+    });
   const throughCrux = () =>
-    timeStream(
-      `${server.url}/v1/chat`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ message: 'How do I rest on steep routes?' }),
-      },
-      (data) => data.startsWith('{"type":"delta"'),
-    );
+    timeStream({
+      url: `${server.url}/v1/chat`,
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: 'How do I rest on steep routes?' }),
+      isToken: (data) => data.startsWith('{"type":"delta"'),
+    });
 
   for (let i = 0; i < WARMUP; i++) {
     await direct();
@@ -93,23 +97,27 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
   const directTimes: Timing[] = [];
   const cruxTimes: Timing[] = [];
   const started = performance.now();
+  const window = { fromUs: monotonicUs(), toUs: 0 };
+  const cpuBefore = cpuMsOf(server.pid);
   for (let i = 0; i < ITERATIONS; i++) {
     directTimes.push(await direct());
     cruxTimes.push(await throughCrux());
     if ((i + 1) % 100 === 0) process.stderr.write(`  ${i + 1}/${ITERATIONS} iterations\n`);
   }
   const elapsed = (performance.now() - started) / 1000;
+  // The server's own CPU per chat (the direct calls cost it nothing): the figure noise barely moves.
+  const cpuPerChat = (cpuMsOf(server.pid) - cpuBefore) / ITERATIONS;
+  window.toUs = monotonicUs();
+  if (process.env.BENCH_SERVER_LOG) writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
+  await server.stop(); // SIGTERM: in-flight settlements finish first; the profile is written
+  server.remove();
+  await simulator.stop();
+  const cpu = PROFILE ? summarizeCpuProfile(profileDir, 20, window) : undefined;
+  if (!process.env.BENCH_CPU_PROF_DIR) rmSync(profileDir, { recursive: true, force: true });
 
-  // A Postgres commit waits for the WAL flush: on a slow or shared disk that alone exceeds the goal.
-  const durability =
-    server.db.kind === 'postgres'
-      ? (
-          await server.db.query<{ fsync: string; sync: string }>(
-            `select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`,
-          )
-        ).map((row) => ` (fsync ${row.fsync}, synchronous_commit ${row.sync})`)[0]
-      : '';
-  const database = server.db.kind === 'embedded' ? 'embedded database' : `Postgres server${durability}`;
+  const database = options.databaseUrl
+    ? `Postgres server${await durabilityOf(options.databaseUrl)}`
+    : 'embedded database';
   const ttft = (times: Timing[], p: number) =>
     percentile(
       times.map((t) => t.ttft),
@@ -121,28 +129,41 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
       cruxTimes.map((t, i) => t.ttft - directTimes[i]!.ttft),
       p,
     );
-  await server.close();
-  await simulator.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  const figures: BenchFigure[] = [
+    {
+      label: 'ttft p50',
+      crux: formatMs(ttft(cruxTimes, 50)),
+      direct: formatMs(ttft(directTimes, 50)),
+      goal: 'overhead below',
+    },
+    {
+      label: 'ttft p99',
+      crux: formatMs(ttft(cruxTimes, 99)),
+      direct: formatMs(ttft(directTimes, 99)),
+      goal: 'overhead below',
+    },
+    { label: 'overhead p50', crux: formatMs(overhead(50)), goal: '<= 1 ms', met: overhead(50) <= 1 },
+    { label: 'overhead p99', crux: formatMs(overhead(99)), goal: '<= 5 ms', met: overhead(99) <= 5 },
+    { label: 'server CPU per chat', crux: formatMs(cpuPerChat), goal: 'informational' },
+  ];
+  for (const [i, item] of (cpu?.functions ?? []).entries())
+    figures.push({
+      label: `cpu #${i + 1}`,
+      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
+      goal: 'profile',
+    });
+  for (const [i, item] of (cpu?.places ?? []).slice(0, 8).entries())
+    figures.push({
+      label: `cpu by place #${i + 1}`,
+      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
+      goal: 'profile',
+    });
   return {
     id: 'P1',
     title: 'time to first token, full chat path',
-    setup: `${ITERATIONS} streamed chats each way, one at a time, loopback, ${database} (${elapsed.toFixed(1)} s)`,
-    figures: [
-      {
-        label: 'ttft p50',
-        crux: formatMs(ttft(cruxTimes, 50)),
-        direct: formatMs(ttft(directTimes, 50)),
-        goal: 'overhead below',
-      },
-      {
-        label: 'ttft p99',
-        crux: formatMs(ttft(cruxTimes, 99)),
-        direct: formatMs(ttft(directTimes, 99)),
-        goal: 'overhead below',
-      },
-      { label: 'overhead p50', crux: formatMs(overhead(50)), goal: '<= 1 ms', met: overhead(50) <= 1 },
-      { label: 'overhead p99', crux: formatMs(overhead(99)), goal: '<= 5 ms', met: overhead(99) <= 5 },
-    ],
+    setup:
+      `${ITERATIONS} streamed chats each way, one at a time, loopback, ${database}; client: the bench process; ` +
+      `server: compiled JS in its own process${PROFILE ? ' (--cpu-prof)' : ''}; simulator: its own process (${elapsed.toFixed(1)} s)`,
+    figures,
   };
 }

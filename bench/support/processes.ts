@@ -139,3 +139,15 @@ export function sampleRss(pid: number, everyMs = 100): { stop(): { peak: number;
 }
 
 export const formatMb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** The CPU time a process has used so far (user + system, Linux), in milliseconds. */
+export function cpuMsOf(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: what /proc counts CPU time in (100 on every Linux build that matters). */
+const CLOCK_TICKS = 100;
