@@ -14,6 +14,7 @@ import pg from 'pg';
 import { TokenService } from '../apps/server/src/auth/tokens.ts';
 import { type BenchFigure, type BenchOptions, type BenchSection, formatMs, percentile } from './report.ts';
 import { monotonicUs, summarizeCpuProfile } from './support/cpu-profile.ts';
+import { benchCatalog, timeOpenTurnAlone } from './support/open-turn-alone.ts';
 import {
   BENCH_MODEL,
   BENCH_SECRET,
@@ -26,6 +27,7 @@ import { type StreamRequest, stream } from './support/sse-client.ts';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const WARMUP = 30;
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
+const QUESTION = 'How do I rest on steep routes?';
 
 interface Timing {
   ttft: number;
@@ -65,7 +67,9 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
     env: { DAILY_CHAT_LIMIT: String(ITERATIONS * 4) },
     nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
-  const token = await new TokenService({ secret: BENCH_SECRET }).sign(randomUUID(), 'p1@bench.local');
+  const userId = randomUUID();
+  const token = await new TokenService({ secret: BENCH_SECRET }).sign(userId, 'p1@bench.local');
+  const catalog = await benchCatalog(simulator.url);
 
   const direct = () =>
     timeStream({
@@ -76,7 +80,7 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
         stream: true,
         messages: [
           { role: 'system', content: 'You are a climbing coach.' },
-          { role: 'user', content: 'How do I rest on steep routes?' },
+          { role: 'user', content: QUESTION },
         ],
       }),
       isToken: (data) =>
@@ -86,7 +90,7 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
     timeStream({
       url: `${server.url}/v1/chat`,
       headers: { authorization: `Bearer ${token}` },
-      body: JSON.stringify({ message: 'How do I rest on steep routes?' }),
+      body: JSON.stringify({ message: QUESTION }),
       isToken: (data) => data.startsWith('{"type":"delta"'),
     });
 
@@ -110,8 +114,17 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
   window.toUs = monotonicUs();
   if (process.env.BENCH_SERVER_LOG) writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
   await server.stop(); // SIGTERM: in-flight settlements finish first; the profile is written
-  server.remove();
   await simulator.stop();
+  // The database's share: the same round trip alone, the server stopped (so nothing competes).
+  const alone = await timeOpenTurnAlone({
+    databaseUrl: options.databaseUrl,
+    dataDir: server.dataDir,
+    catalog,
+    userId,
+    message: QUESTION,
+    count: ITERATIONS,
+  });
+  server.remove();
   const cpu = PROFILE ? summarizeCpuProfile(profileDir, 20, window) : undefined;
   if (!process.env.BENCH_CPU_PROF_DIR) rmSync(profileDir, { recursive: true, force: true });
 
@@ -144,6 +157,11 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
     },
     { label: 'overhead p50', crux: formatMs(overhead(50)), goal: '<= 1 ms', met: overhead(50) <= 1 },
     { label: 'overhead p99', crux: formatMs(overhead(99)), goal: '<= 5 ms', met: overhead(99) <= 5 },
+    {
+      label: 'of which the round trip alone p50 / p99',
+      crux: `${formatMs(percentile(alone, 50))} / ${formatMs(percentile(alone, 99))}`,
+      goal: 'informational (crux_open_chat_turn timed alone)',
+    },
     { label: 'server CPU per chat', crux: formatMs(cpuPerChat), goal: 'informational' },
   ];
   for (const [i, item] of (cpu?.functions ?? []).entries())

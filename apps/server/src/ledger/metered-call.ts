@@ -114,6 +114,9 @@ export class MeteredCalls {
   }
 }
 
+/** The longest a known generation id waits for the first text before it is written anyway. */
+const ATTACH_AFTER_MS = 100;
+
 /** An upstream call in flight, with its pending ledger row. */
 export class MeteredCall {
   private attached: Promise<void> = Promise.resolve();
@@ -136,15 +139,38 @@ export class MeteredCall {
     return this.controller.signal.aborted;
   }
 
-  /** Reads the stream to its end, handing on each piece of text. */
+  /**
+   * Reads the stream to its end, handing on each piece of text. The generation id is written on
+   * the pending row (for the reconciler, should this instance die mid-stream) once the first text
+   * has been handed on, or ATTACH_AFTER_MS after the id came if no text came by then: the first
+   * token never waits behind that write (on the embedded database a query is CPU on this thread).
+   */
   async read(onText?: (text: string) => void): Promise<CollectedStream> {
+    let id: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let soon = false;
+    const attach = () => {
+      clearTimeout(timer);
+      if (id === undefined) return;
+      this.attached = this.deps.ledger.attachGeneration(this.attempt.rowId, id).catch(() => {});
+      id = undefined;
+    };
     const read = await collectStream(this.stream, this.startedAt, {
-      ...(onText ? { onText } : {}),
-      // Not awaited: the first token need not wait for this write; the settlement waits for it.
-      onGeneration: (id) => {
-        this.attached = this.deps.ledger.attachGeneration(this.attempt.rowId, id).catch(() => {});
+      onText: (text) => {
+        onText?.(text);
+        // Once the text is on its way to the client (promise jobs run before any timer).
+        if (id !== undefined && !soon) {
+          soon = true;
+          clearTimeout(timer);
+          timer = setTimeout(attach, 0);
+        }
+      },
+      onGeneration: (generationId) => {
+        id = generationId;
+        timer = setTimeout(attach, ATTACH_AFTER_MS);
       },
     });
+    attach(); // not attached yet (no text came): now, before the settlement waits for it
     this.latencyMs = Math.round(performance.now() - this.startedAt);
     return read;
   }

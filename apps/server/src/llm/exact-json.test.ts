@@ -18,6 +18,20 @@ describe('exact money parsing', () => {
     });
   });
 
+  it('keeps a cost exact when its key is written with a unicode escape', () => {
+    expect(parseJsonExact('{"usage":{"\\u0063ost":1.0000000000000000001}}')).toEqual({
+      usage: { cost: '1.0000000000000000001' },
+    });
+  });
+
+  it('parses a chunk without money as plain JSON', () => {
+    const chunk = '{"choices":[{"delta":{"content":"a \\"cost\\" of 0.1"}}],"costs":0.30000000000000004}';
+    expect(parseJsonExact(chunk)).toEqual({
+      choices: [{ delta: { content: 'a "cost" of 0.1' } }],
+      costs: 0.30000000000000004,
+    });
+  });
+
   it('normalises decimal strings', () => {
     expect(toDecimalString('1.2e-9')).toBe('0.0000000012');
     expect(toDecimalString('3')).toBe('3');

@@ -13,11 +13,26 @@ interface ReviverContext {
  * keys to keep exact (default: the completion and generation costs).
  */
 export function parseJsonExact(text: string, moneyKeys: ReadonlySet<string> = MONEY_KEYS): unknown {
+  // Most stream chunks carry no money at all: a plain parse is several times cheaper than one with
+  // a reviver. A \u escape (`"\u0063ost"` is also "cost") takes the careful path.
+  if (!text.includes('\\u') && !mentionsAny(text, moneyKeys)) return JSON.parse(text);
   return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
     if (moneyKeys.has(key) && typeof value === 'number' && context?.source)
       return toDecimalString(context.source);
     return value;
   } as (key: string, value: unknown) => unknown);
+}
+
+const quotedKeys = new WeakMap<ReadonlySet<string>, string[]>();
+
+/** Whether any of the keys appears in the text as a quoted string (`"cost"`). */
+function mentionsAny(text: string, keys: ReadonlySet<string>): boolean {
+  let quoted = quotedKeys.get(keys);
+  if (!quoted) {
+    quoted = [...keys].map((key) => JSON.stringify(key));
+    quotedKeys.set(keys, quoted);
+  }
+  return quoted.some((key) => text.includes(key));
 }
 
 /** A decimal in plain notation, exactly: `4e-7` → `0.0000004`, `"1.50"` → `1.5`. */

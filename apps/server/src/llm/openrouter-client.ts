@@ -39,9 +39,9 @@ export class OpenRouterClient {
 
   /** Starts a streamed completion. Throws UpstreamError when refused before the first byte. */
   async streamChat(request: ChatRequest): Promise<ChatStream> {
-    const timer = new IdleTimer(this.connectTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
-    const response = await this.post('/chat/completions', this.body(request, true), signal, timer);
+    // One signal for both the caller's abort and the timer (no AbortSignal.any per open stream).
+    const timer = new IdleTimer(this.connectTimeoutMs, request.signal);
+    const response = await this.post('/chat/completions', this.body(request, true), timer.signal, timer);
     timer.restart(this.idleTimeoutMs);
     const body = response.body;
     if (!body) throw new UpstreamError('unexpected', 'The upstream answered without a body');
@@ -58,10 +58,9 @@ export class OpenRouterClient {
 
   /** A non-streamed completion (used for JSON answers). */
   async complete(request: ChatRequest): Promise<Completion> {
-    const timer = new IdleTimer(this.completionTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+    const timer = new IdleTimer(this.completionTimeoutMs, request.signal);
     try {
-      const response = await this.post('/chat/completions', this.body(request, false), signal, timer);
+      const response = await this.post('/chat/completions', this.body(request, false), timer.signal, timer);
       const text = await response.text();
       const chunk = wireChunk.safeParse(parseOrUndefined(text));
       if (!chunk.success)
@@ -174,10 +173,21 @@ export class OpenRouterClient {
 class IdleTimer {
   private readonly controller = new AbortController();
   private handle: NodeJS.Timeout | undefined;
+  private readonly follow: (() => void) | undefined;
   fired = false;
 
-  constructor(ms: number) {
+  /** `caller`: its abort aborts this signal too, with its reason. */
+  constructor(
+    ms: number,
+    private readonly caller?: AbortSignal,
+  ) {
     this.restart(ms);
+    if (!caller) return;
+    if (caller.aborted) this.controller.abort(caller.reason);
+    else {
+      this.follow = () => this.controller.abort(caller.reason);
+      caller.addEventListener('abort', this.follow, { once: true });
+    }
   }
 
   get signal(): AbortSignal {
@@ -201,9 +211,11 @@ class IdleTimer {
     this.handle.unref();
   }
 
+  /** The call is over: no more timeouts; the caller's abort no longer reaches this signal. */
   stop(): void {
     clearTimeout(this.handle);
     this.handle = undefined;
+    if (this.follow) this.caller?.removeEventListener('abort', this.follow);
   }
 }
 
