@@ -86,9 +86,12 @@ export async function startServerProcess(
 ): Promise<Child & { dataDir: string; remove(): void }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crux-bench-'));
   const child = await startChild(
-    // As `npm start` runs it (see bin/crux.js for the flag).
+    // As `npm start` runs it (see bin/crux.js for the flags).
     [
       '--max-semi-space-size=8',
+      '--optimize-for-size',
+      // BENCH_NODE_FLAGS: V8/Node flags to try on the server (measured against the same run without).
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       ...(options.nodeFlags ?? []),
       join(REPO, 'apps/server/bin/crux.js'),
       'serve',
