@@ -22,8 +22,15 @@ export class CruxApiError extends Error {
   }
 
   /** The error of an `error` event in a chat stream, with the status the same code has as a response. */
-  static fromStreamEvent(error: { code: ErrorCode; message: string }): CruxApiError {
-    return new CruxApiError(error.code, ERROR_STATUS[error.code], error.message);
+  static fromStreamEvent(error: { code: ErrorCode; message: string; request_id?: string }): CruxApiError {
+    return new CruxApiError(
+      error.code,
+      ERROR_STATUS[error.code],
+      error.message,
+      undefined,
+      undefined,
+      error.request_id,
+    );
   }
 }
 

@@ -123,6 +123,7 @@ describe('the typed client against the real server', () => {
     const thrown = await crux.chat.send('And slopers?').catch((error: unknown) => error);
     expect(thrown).toMatchObject({ code: 'upstream_error', status: 502 });
     expect(thrown).toBeInstanceOf(CruxApiError);
+    expect((thrown as CruxApiError).requestId).toMatch(/\S/);
   });
 
   it('aborting through the signal closes the request, and the server still settles the row', async () => {

@@ -27,10 +27,10 @@ export const chatUsageEventSchema = z.strictObject({
   finish_reason: z.string().nullable().optional(),
 });
 
-/** The stream failed midway; `[DONE]` follows. */
+/** The stream failed midway; `[DONE]` follows. `request_id` is the response's `X-Request-Id`, as in every error body. */
 export const chatErrorEventSchema = z.strictObject({
   type: z.literal('error'),
-  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }),
+  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), request_id: z.string() }),
 });
 
 /** One `data:` line of the `POST /v1/chat` event stream (the stream ends with `data: [DONE]`). */
@@ -58,6 +58,7 @@ export const chatMessagesSchema = z
 
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 export type ChatEvent = z.output<typeof chatEventSchema>;
+export type ChatDeltaEvent = z.output<typeof chatDeltaEventSchema>;
 export type ChatUsageEvent = z.output<typeof chatUsageEventSchema>;
 export type ChatErrorEvent = z.output<typeof chatErrorEventSchema>;
 export type ChatMessage = z.output<typeof chatMessageSchema>;

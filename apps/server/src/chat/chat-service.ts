@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
+import type { ChatDeltaEvent, ChatErrorEvent, ChatUsageEvent, ErrorCode } from '@crux/contracts';
 import type { ClimberContextCache } from '../coach/context-cache.ts';
 import type { IdempotentCompletion } from '../idempotency/idempotency-store.ts';
 import type { MeteredCall, MeteredCalls } from '../ledger/metered-call.ts';
@@ -20,8 +20,14 @@ function clientFacing(failure: { code: string; message: string }): { code: Error
   return { code, message: `The coach's answer broke off: ${failure.message}` };
 }
 
-/** What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`. */
-export type { ChatEvent };
+/**
+ * What the client receives, in order: deltas, then `usage` (after the ledger commit) or `error`
+ * (the HTTP layer adds the request's id to an error, see http/sse.ts).
+ */
+export type ChatEvent =
+  | ChatDeltaEvent
+  | ChatUsageEvent
+  | { type: 'error'; error: Omit<ChatErrorEvent['error'], 'request_id'> };
 export type UsageEvent = ChatUsageEvent;
 
 /** A finished turn as stored for an idempotent replay. */

@@ -116,10 +116,14 @@ describe('chat: errors', () => {
   it('POST reports a stream that fails midway as an error event, then [DONE]', async () => {
     const { token } = await h.user();
     h.simulator.enqueue({ failAfterChunks: 1 });
-    const reply = await h.chat(token, 'Tell me a long story');
+    const reply = await h.chat(token, 'Tell me a long story', { 'x-request-id': 'support-ticket-42' });
     expect(reply.status).toBe(200);
     expect(reply.done).toBe(true);
-    expect(reply.events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_error' } });
+    // The error names the request, as every error body does, so a climber's report finds its log lines.
+    expect(reply.events.at(-1)).toMatchObject({
+      type: 'error',
+      error: { code: 'upstream_error', request_id: 'support-ticket-42' },
+    });
   });
 
   it.each(['limit=0', 'limit=201', 'before=yesterday'])(
