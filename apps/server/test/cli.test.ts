@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/program.ts';
 import { OpenRouterSimulator } from '../src/simulator/server.ts';
 import { runCrux, startCrux, stopCrux } from './support/cli.ts';
 import { freePort } from './support/postgres-cluster.ts';
@@ -19,27 +21,68 @@ async function expectUsageError(args: string[], mention: RegExp, env: Record<str
   expect(lines[0]).toMatch(mention);
 }
 
+/** A bad try of every command (the last test checks none is left out). */
+const BAD_ARGUMENTS: Array<[string[], RegExp]> = [
+  [['serve', '--port', 'abc'], /--port.*whole number from 0 to 65535/],
+  [['serve', '--port', '70000'], /--port/],
+  [['simulate', '--port', 'NaN'], /--port/],
+  [['usage', '--by', 'week'], /--by.*day, model, endpoint, user/],
+  [['usage', '--from', '2026-02-30'], /--from.*YYYY-MM-DD/],
+  [['usage', '--to', 'yesterday'], /--to.*YYYY-MM-DD/],
+  [['usage', '--from', '2026-11-25', '--to', '2026-11-01'], /--from .* is after --to/],
+  [['usage', '--bi', 'day'], /unknown option '--bi' \(did you mean --by\?\)/],
+  [['reconcile', '--older-than', '-5'], /--older-than.*whole number of seconds/],
+  [['reconcile', '--deadline', 'soon'], /--deadline.*whole number of seconds/],
+  [['reconcile', '--timeout', '0'], /--timeout.*at least 1/],
+  [['user', 'create'], /missing required argument 'email'/],
+  [['user', 'create', 'not-an-email'], /valid e-mail address/],
+  [['user', 'create', 'a@example.com', '--password', 'short'], /--password must be at least 8 characters/],
+  [['user', 'budget', 'a@example.com', 'lots'], /Use an amount in USD such as 0\.50, or "default"/],
+  [['migrate', 'now'], /too many arguments/],
+  [['frobnicate'], /unknown command 'frobnicate'/],
+  [[], /missing command for 'crux' \(one of: serve, migrate, .*\); see crux --help/],
+  [['serve', '--host'], /--host <host>' argument missing/],
+  [['serve', 'now'], /too many arguments for 'serve'/],
+  [['simulate', 'now'], /too many arguments for 'simulate'/],
+  [['demo', '--port', '1'], /unknown option '--port'/],
+  [['demo', 'now'], /too many arguments for 'demo'/],
+  [['user'], /missing command for 'crux user' \(one of: create, budget\)/],
+  [['user', 'delete', 'a@example.com'], /unknown command 'delete'/],
+  [['user', 'budget', 'a@example.com'], /missing required argument 'usd\|default'/],
+  [['user', 'budget', 'a@example.com', '-1'], /Use an amount in USD/],
+  [['admin'], /missing command for 'crux admin' \(one of: grant, revoke\)/],
+  [['admin', 'grant'], /missing required argument 'email\|id'/],
+  [['admin', 'revoke', 'a@example.com', 'b@example.com'], /too many arguments for 'revoke'/],
+  [['usage', '--csv', 'yes'], /too many arguments for 'usage'/],
+  [['reconcile', '--older-than'], /--older-than <seconds>' argument missing/],
+  [['model'], /missing command for 'crux model' \(one of: check\)/],
+  [['model', 'check', 'openai/gpt-4o'], /too many arguments for 'check'/],
+];
+
 describe.concurrent('crux with bad arguments: one clear line and exit 2', { timeout: 120_000 }, () => {
-  it.each([
-    [['serve', '--port', 'abc'], /--port.*whole number from 0 to 65535/],
-    [['serve', '--port', '70000'], /--port/],
-    [['simulate', '--port', 'NaN'], /--port/],
-    [['usage', '--by', 'week'], /--by.*day, model, endpoint, user/],
-    [['usage', '--from', '2026-02-30'], /--from.*YYYY-MM-DD/],
-    [['usage', '--to', 'yesterday'], /--to.*YYYY-MM-DD/],
-    [['usage', '--from', '2026-11-25', '--to', '2026-11-01'], /--from .* is after --to/],
-    [['usage', '--bi', 'day'], /unknown option '--bi' \(did you mean --by\?\)/],
-    [['reconcile', '--older-than', '-5'], /--older-than.*whole number of seconds/],
-    [['reconcile', '--deadline', 'soon'], /--deadline.*whole number of seconds/],
-    [['reconcile', '--timeout', '0'], /--timeout.*at least 1/],
-    [['user', 'create'], /missing required argument 'email'/],
-    [['user', 'create', 'not-an-email'], /valid e-mail address/],
-    [['user', 'create', 'a@example.com', '--password', 'short'], /--password must be at least 8 characters/],
-    [['user', 'budget', 'a@example.com', 'lots'], /Use an amount in USD such as 0\.50, or "default"/],
-    [['migrate', 'now'], /too many arguments/],
-    [['frobnicate'], /unknown command 'frobnicate'/],
-  ])('crux %j', async (args, mention) => {
+  it.each(BAD_ARGUMENTS)('crux %j', async (args, mention) => {
     await expectUsageError(args, mention, { CRUX_DATA_DIR: mkdtempSync(join(tmpdir(), 'crux-cli-data-')) });
+  });
+
+  it('the table above tries every command', () => {
+    const leaves = (command: Command, path: string[]): string[] =>
+      command.commands.length
+        ? command.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]))
+        : [path.join(' ')];
+    const tried = BAD_ARGUMENTS.map(([args]) =>
+      args
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 2)
+        .join(' '),
+    );
+    for (const command of leaves(
+      buildProgram(() => {}),
+      [],
+    ))
+      expect(
+        tried.some((t) => t === command || t.startsWith(`${command} `)),
+        command,
+      ).toBe(true);
   });
 
   it.each([

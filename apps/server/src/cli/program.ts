@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, type HelpContext, Option } from 'commander';
 import { runAdmin } from './admin-commands.ts';
 import { runDemo } from './demo.ts';
 import { runMigrate, runModelCheck, runUserBudget, runUserCreate } from './operator-commands.ts';
@@ -12,11 +12,32 @@ const SETTINGS_NOTE = (needs: string) =>
   `\nSettings: ${needs}, from the environment or the repository's .env (see .env.example).`;
 
 /**
+ * A command that, named without the subcommand it needs (`crux`, `crux user`), says so in one
+ * line instead of printing its whole help as an error.
+ */
+class CruxCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new CruxCommand(name);
+  }
+
+  override help(context?: HelpContext | ((text: string) => string)): never {
+    if (typeof context === 'object' && context.error && this.commands.length) {
+      const names = this.commands.map((command) => command.name()).join(', ');
+      const path = this.parent ? `crux ${this.name()}` : 'crux';
+      this.error(`error: missing command for '${path}' (one of: ${names}); see ${path} --help`, {
+        code: 'commander.missingCommand',
+      });
+    }
+    return typeof context === 'function' ? super.help(context) : super.help(context);
+  }
+}
+
+/**
  * The `crux` command line. Every command validates its options (a mistake prints one line and
  * exits 2) and reads only the settings it uses. `done` receives the command's exit code.
  */
 export function buildProgram(done: (code: number) => void): Command {
-  const program = new Command('crux')
+  const program = new CruxCommand('crux')
     .description('Crux: an AI climbing coach backend on OpenRouter.')
     .exitOverride()
     .showSuggestionAfterError()
