@@ -74,6 +74,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** Extra Node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Its CRUX_DATA_DIR (e.g. a killed instance's, to restart it); default: a new one. */
+  dataDir?: string;
 }
 
 /**
@@ -84,7 +86,7 @@ export interface ServerProcessOptions {
 export async function startServerProcess(
   options: ServerProcessOptions,
 ): Promise<Child & { dataDir: string; remove(): void }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crux-bench-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'crux-bench-'));
   const child = await startChild(
     // As `npm start` runs it (see bin/crux.js for the flags).
     [
