@@ -168,6 +168,7 @@ export function composeApp(
     maxTokens,
     dailyLimit: config.limits.dailyChat,
     budgets: { dailyUsd: config.limits.dailyBudgetUsd, globalDailyUsd: config.limits.globalDailyBudgetUsd },
+    inDoubt: ledger.inDoubt,
   });
   const chat = new ChatService({ metered, turns, messages, background, context: climberCache });
   const recommendationsRepo = new RecommendationsRepo(db);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.ts';
 import type { BudgetConfig } from '../ledger/budgets.ts';
 import { globalBudgetExceeded, priceUnknown, userBudgetExceeded } from '../ledger/budgets.ts';
+import type { InDoubtRows } from '../ledger/in-doubt-rows.ts';
 import type { Attempt } from '../ledger/ledger.ts';
 import { secondsUntilUtcMidnight } from '../ledger/limits.ts';
 import { promptTokenPrice, worstCaseCost } from '../llm/pricing.ts';
@@ -18,6 +19,8 @@ export interface TurnOpenerDeps {
   /** `DAILY_CHAT_LIMIT`. */
   dailyLimit: number;
   budgets: BudgetConfig;
+  /** Where a row whose opening lost the database's answer is noted (the ledger's). */
+  inDoubt?: InDoubtRows;
 }
 
 export interface TurnRequest {
@@ -96,7 +99,9 @@ export class TurnOpener {
       };
       return { messageId, attempt, history };
     } catch (error) {
-      throw refusalOf(error, dailyLimit) ?? error;
+      const refusal = refusalOf(error, dailyLimit);
+      if (!refusal) this.deps.inDoubt?.note(rowId); // the turn may have been written all the same
+      throw refusal ?? error;
     }
   }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.ts';
+import { AppError } from '../shared/errors.ts';
 import { Budgets } from './budgets.ts';
+import { InDoubtRows } from './in-doubt-rows.ts';
 import type { Endpoint, Settlement } from './settlement.ts';
 import type { QuarantinedTurn, TurnSpool } from './spool.ts';
 import { type TurnCompanions, type TurnRecord, writeCompanions } from './turn-record.ts';
@@ -48,6 +50,8 @@ type Note = Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel
  */
 export class Ledger {
   private retry: ReturnType<typeof setInterval> | undefined;
+  /** Rows whose opening lost the database's answer: the sweep closes them (reconcile.ts). */
+  readonly inDoubt = new InDoubtRows();
 
   constructor(
     private readonly db: Db,
@@ -64,6 +68,16 @@ export class Ledger {
    */
   async open(attempt: OpenAttempt, reservation: Reservation = { worstCaseUsd: undefined }): Promise<Attempt> {
     const rowId = randomUUID();
+    try {
+      await this.openRow(rowId, attempt, reservation);
+    } catch (error) {
+      if (!(error instanceof AppError)) this.inDoubt.note(rowId); // it may have committed
+      throw error;
+    }
+    return { ...attempt, rowId };
+  }
+
+  private async openRow(rowId: string, attempt: OpenAttempt, reservation: Reservation): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.budgets.reserve(tx, attempt.userId, reservation.worstCaseUsd);
       await tx.query(
@@ -79,7 +93,6 @@ export class Ledger {
         ],
       );
     });
-    return { ...attempt, rowId };
   }
 
   /** Records the generation id as soon as the upstream names it, so a crash can still be reconciled. */

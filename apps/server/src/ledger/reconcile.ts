@@ -65,6 +65,8 @@ export type Selection =
   | { instanceId: string; unownedAfterMs: number; ownAfterMs: number };
 
 export const CLIENT_DISCONNECTED = 'client_disconnected';
+/** The error code of a row whose opening lost the database's answer (its request failed there). */
+const DATABASE_UNAVAILABLE = 'database_unavailable';
 /** The error code of a row closed without a generation id because its instance died. */
 export const INSTANCE_LOST = 'instance_lost';
 /** error codes of an answer that arrived but failed validation (see coach/recommendation-schema.ts). */
@@ -100,6 +102,7 @@ export class Reconciler {
     const endAt = Date.now() + budgetMs;
     const report = emptyReport();
     report.replayedFromSpool = await this.ledger.replaySpool();
+    report.closedWithoutGeneration += await this.closeInDoubt();
     const rows = await this.pendingRows(
       typeof selection === 'number' ? { olderThanMs: selection } : selection,
     );
@@ -113,6 +116,29 @@ export class Reconciler {
       );
     }
     return report;
+  }
+
+  /**
+   * Closes the rows this instance opened without learning whether they were written (see
+   * in-doubt-rows.ts): no request goes on with them, so no cost can come. Returns how many.
+   */
+  private async closeInDoubt(): Promise<number> {
+    const ids = this.ledger.inDoubt.list();
+    if (ids.length === 0) return 0;
+    const rows = await this.db.query<Omit<PendingRow, 'owner_dead' | 'age_ms'>>(
+      `select id, request_id, user_id, endpoint, model, generation_id, error_code, instance_id
+       from api_usage where status = 'pending' and generation_id is null and id = any($1::uuid[])`,
+      [ids],
+    );
+    for (const row of rows) {
+      const { id: rowId, request_id: requestId, user_id: userId, endpoint, model } = row;
+      await this.ledger.settle(
+        { rowId, requestId, userId, endpoint, model },
+        { status: 'error', costSource: 'none', errorCode: row.error_code ?? DATABASE_UNAVAILABLE },
+      );
+    }
+    this.ledger.inDoubt.forget(ids);
+    return rows.length;
   }
 
   /** The pending rows a pass takes, oldest first (at most `limit`). */

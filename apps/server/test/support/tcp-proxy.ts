@@ -5,6 +5,7 @@ export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private down = false;
+  private muted = false;
 
   constructor(
     private readonly targetHost: string,
@@ -18,7 +19,10 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => {});
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.on('data', (data: Buffer) => {
+        if (!this.muted) client.write(data);
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -36,8 +40,14 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Keeps passing what the client sends but drops the server's answers (until `restore`). */
+  mute(): void {
+    this.muted = true;
+  }
+
   restore(): void {
     this.down = false;
+    this.muted = false;
   }
 
   async stop(): Promise<void> {

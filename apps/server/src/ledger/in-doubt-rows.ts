@@ -1,0 +1,25 @@
+/**
+ * Pending rows this instance may have written without knowing it: the statement opening the row
+ * (and reserving its budget) lost its connection, so it may or may not have committed. The request
+ * failed there and will never settle the row, and the instance's lease is alive, so no other
+ * instance takes it either: its own sweep closes it at the next pass (no cost: the upstream was
+ * never called) instead of leaving it to the long orphan wait. Held in memory: if the instance
+ * dies, its lease expires and the others close its rows anyway.
+ */
+export class InDoubtRows {
+  private readonly ids = new Set<string>();
+
+  /** `rowId`'s opening statement failed with something other than a refusal. */
+  note(rowId: string): void {
+    this.ids.add(rowId);
+  }
+
+  list(): string[] {
+    return [...this.ids];
+  }
+
+  /** Done with these (closed now, or never written). */
+  forget(ids: string[]): void {
+    for (const id of ids) this.ids.delete(id);
+  }
+}
