@@ -200,7 +200,8 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     }
     const settledAfterRestartS = (Date.now() - restartedAt) / 1000;
     const problems: string[] = [];
-    if (waiting > 0) {
+    if (Number.isNaN(restartedAt)) problems.push('the run ended before the kill (more requests needed)');
+    else if (waiting > 0) {
       problems.push(`${waiting} row(s) pending or spooled 60 s after the restart`);
       const { rows: left } = await direct.query(
         `select u.id, u.endpoint, u.instance_id, u.generation_id, u.created_at::text, l.expires_at::text as lease_expires
