@@ -116,6 +116,7 @@ export async function signup(base: string, prefix: string): Promise<{ token: str
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: `${prefix}-${randomUUID()}@crux.local`, password: 'chaos-password' }),
   });
+  if (response.status !== 201) throw new Error(`signup refused: ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { token: string; user: { id: string } };
   return { token: body.token, id: body.user.id };
 }

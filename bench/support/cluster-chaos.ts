@@ -89,6 +89,9 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     DAILY_BUDGET_USD: budgets.user,
     GLOBAL_DAILY_BUDGET_USD: budgets.global,
     OPENROUTER_MAX_TOKENS: '600',
+    // Every account of the run signs up from this one address.
+    SIGNUPS_PER_ADDRESS_PER_HOUR: '100000',
+    SIGNUPS_PER_HOUR: '100000',
   };
   const start = async (dataDir?: string) => {
     const instance = await startServerProcess({

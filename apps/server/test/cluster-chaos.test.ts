@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runClusterChaos } from '../../../bench/support/cluster-chaos.ts';
+import { createTestDatabase } from './support/harness.ts';
 
 // The combined fault run of `npm run chaos:cluster`, CI-sized: two compiled instances on one real
 // Postgres (its own database here), a database outage, an instance SIGKILLed and restarted, the
@@ -10,23 +9,16 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('two instances through e
   it('end with the ledger equal to the bill, nothing pending, every answered chat stored', {
     timeout: 300_000,
   }, async () => {
-    const adminUrl = inject('postgresAdminUrl');
-    const name = `crux_cluster_chaos_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-
+    const database = await createTestDatabase();
     const lines: string[] = [];
     const result = await runClusterChaos({
       requests: 300,
       concurrency: 16,
-      databaseUrl: url.toString(),
+      databaseUrl: database.url,
       log: (line) => lines.push(line),
     });
     console.log(`[cluster-chaos]\n${lines.filter((l) => !l.startsWith('instance log')).join('\n')}`);
+    await database.drop();
     expect(result.problems).toEqual([]);
     expect(result.answeredChats).toBeGreaterThan(50);
     expect(result.settledAfterRestartS).toBeLessThan(60);
