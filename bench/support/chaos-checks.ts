@@ -12,15 +12,18 @@ export interface LedgerRow {
   generation_id: string | null;
   status: string;
   cost_usd: string | null;
+  error_code: string | null;
 }
 
 export interface BilledGeneration {
   id: string;
   totalCost: string;
+  /** When the simulator billed it (ms since the epoch). */
+  createdAt: number;
 }
 
 /** This run's ledger rows (`created_at >= since`), as the checks read them. */
-export const LEDGER_ROWS_SQL = `select user_id::text, generation_id, status, cost_usd::text as cost_usd
+export const LEDGER_ROWS_SQL = `select user_id::text, generation_id, status, cost_usd::text as cost_usd, error_code
   from api_usage where created_at >= $1::timestamptz`;
 
 const sum = (values: Array<string | null>) =>

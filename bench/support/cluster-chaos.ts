@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Big from 'big.js';
 import pg from 'pg';
 import { FileSpool } from '../../apps/server/src/ledger/spool.ts';
 import {
@@ -58,6 +59,8 @@ function exitedBefore(instances: Instance[]): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SETTLE_LIMIT_MS = 60_000;
+/** A generation started this long before the SIGKILL may have died with its id unwritten. */
+const KILL_WINDOW_MS = 500;
 
 type Instance = Child & { dataDir: string; remove(): void };
 
@@ -127,6 +130,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     const outageAt = Math.floor(requests * 0.25);
     const killAt = Math.floor(requests * 0.55);
     let restartedAt = Number.NaN;
+    const moments: Record<string, number> = {};
     let killedPending = 0;
     const faults: Promise<void>[] = [];
     const killAndRestart = async () => {
@@ -135,6 +139,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       const exited = exitedBefore(instances);
       if (exited.length) throw new Error(`an instance exited by itself:\n${exited.join('\n')}`);
       process.kill(victim.pid, 'SIGKILL');
+      moments.kill = Date.now();
       log(`killed instance 2 (pid ${victim.pid}) with SIGKILL after ${killAt} requests`);
       await sleep(2_000);
       const { rows } = await direct.query<{ n: number }>(
@@ -152,6 +157,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     };
     const outage = async () => {
       proxy.cut();
+      moments.outage = Date.now();
       log(`database cut off after ${outageAt} requests`);
       await sleep(options.outageMs ?? 5_000);
       proxy.restore();
@@ -219,7 +225,30 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     const bill = (await (await fetch(`${simulator.url}/__billing`)).json()) as {
       generations: BilledGeneration[];
     };
-    const verdict = checkLedger(rows, bill.generations, budgets);
+    // A generation the upstream started in the killed instance's last moments, whose id (it comes
+    // only in the stream) the instance died before writing: no row can name it, so it is counted
+    // apart, and each needs a row of the killed instance closed as instance_lost.
+    const known = new Set(rows.map((r) => r.generation_id));
+    const kill = moments.kill ?? Number.NaN;
+    const lostToKill = bill.generations.filter(
+      (g) => !known.has(g.id) && g.createdAt >= kill - KILL_WINDOW_MS && g.createdAt <= kill + 100,
+    );
+    const closedLost = rows.filter((r) => r.error_code === 'instance_lost').length;
+    if (lostToKill.length > closedLost)
+      problems.push(
+        `${lostToKill.length} generations lost to the kill, ${closedLost} rows closed instance_lost`,
+      );
+    const verdict = checkLedger(
+      rows,
+      bill.generations.filter((g) => !lostToKill.includes(g)),
+      budgets,
+    );
+    for (const generation of bill.generations.filter((g) => !known.has(g.id) && !lostToKill.includes(g)))
+      verdict.problems.push(
+        `${generation.id} billed ${Object.entries(moments)
+          .map(([what, at]) => `${((generation.createdAt - at) / 1000).toFixed(2)} s after the ${what}`)
+          .join(', ')}`,
+      );
     problems.push(...verdict.problems);
     for (const [n, account] of accounts.entries()) {
       const response = await fetch(`${instances[n % 2]!.url}/v1/chat/messages?limit=200`, {
@@ -256,6 +285,12 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       'ledger = simulator bill (to the last digit)',
       verdict.ledgerTotal === verdict.billedTotal,
       `${verdict.ledgerTotal} vs ${verdict.billedTotal} USD, ${bill.generations.length} generations`,
+    );
+    const lostUsd = lostToKill.reduce((sum, g) => sum.plus(g.totalCost), new Big(0)).toFixed();
+    verdictRow(
+      `ids lost to the kill (its last ${KILL_WINDOW_MS / 1000} s), not in the above`,
+      lostToKill.length <= closedLost,
+      `${lostToKill.length} generations (${lostUsd} USD); ${closedLost} rows closed instance_lost`,
     );
     verdictRow(
       '0 pending within 60 s of the restart',
