@@ -1,4 +1,5 @@
--- The server's daily budget without a row every turn updates (issue 10, P3).
+-- The server's daily budget without a row every turn updates, and no third durable commit per
+-- chat turn (issue 10, P3).
 --
 -- Until now every reservation and every settlement updated the one spend_counters row of scope
 -- 'global' for the day, so concurrent turns queued on its lock, each holding it until its commit.
@@ -58,6 +59,20 @@ language sql stable as $$
           where u.status = 'pending'
             and u.created_at >= ((now() at time zone 'utc')::date)::timestamp at time zone 'utc'
             and u.created_at < ((now() at time zone 'utc')::date + 1)::timestamp at time zone 'utc')
+$$;
+
+-- Records a pending row's generation id as soon as the upstream names it (so a crash can still be
+-- reconciled from /generation) without waiting for its WAL to reach the disk: a turn's durable
+-- commits stay two, the opening and the settlement (whose flush carries this one too). Lost only
+-- if Postgres itself crashes in the moment (wal_writer_delay) before the settlement: the row is
+-- then closed like one whose upstream never named a generation. Call it alone, as its own
+-- statement: the setting is the transaction's.
+create or replace function crux_attach_generation(p_row uuid, p_generation text) returns void
+language plpgsql as $$
+begin
+  perform set_config('synchronous_commit', 'off', true);
+  update api_usage set generation_id = p_generation where id = p_row and status = 'pending';
+end
 $$;
 
 -- Opens a chat turn in one statement, all or nothing:
@@ -157,16 +172,19 @@ $$;
 -- Server-side only: Supabase's API roles must not call these through PostgREST.
 revoke all on function crux_reserve_global_budget(numeric, numeric) from public;
 revoke all on function crux_global_spend_today() from public;
+revoke all on function crux_attach_generation(uuid, text) from public;
 revoke all on function crux_open_chat_turn(uuid, bigint, integer, integer, uuid, text, uuid, uuid, text, numeric, numeric, numeric, numeric) from public;
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'anon') then
     execute 'revoke all on function crux_reserve_global_budget(numeric, numeric) from anon';
     execute 'revoke all on function crux_global_spend_today() from anon';
+    execute 'revoke all on function crux_attach_generation(uuid, text) from anon';
   end if;
   if exists (select 1 from pg_roles where rolname = 'authenticated') then
     execute 'revoke all on function crux_reserve_global_budget(numeric, numeric) from authenticated';
     execute 'revoke all on function crux_global_spend_today() from authenticated';
+    execute 'revoke all on function crux_attach_generation(uuid, text) from authenticated';
   end if;
 end
 $$;

@@ -82,12 +82,13 @@ export class Ledger {
     return { ...attempt, rowId };
   }
 
-  /** Records the generation id as soon as the upstream names it, so a crash can still be reconciled. */
+  /**
+   * Records the generation id as soon as the upstream names it, so a crash can still be
+   * reconciled; committed without waiting for the disk (`crux_attach_generation`), so a turn
+   * waits for two durable commits only, its opening and its settlement.
+   */
   async attachGeneration(rowId: string, generationId: string): Promise<void> {
-    await this.db.query(`update api_usage set generation_id = $2 where id = $1 and status = 'pending'`, [
-      rowId,
-      generationId,
-    ]);
+    await this.db.query('select crux_attach_generation($1::uuid, $2::text)', [rowId, generationId]);
   }
 
   /**
