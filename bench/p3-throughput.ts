@@ -4,7 +4,10 @@
  * every turn is checked durable in the database (both messages, a settled ledger row, nothing
  * pending). Processes: this one is the load generator; the simulator and the server are children.
  * BENCH_P3_SECONDS (default 15), BENCH_P3_CONCURRENCY (default 64), BENCH_P3_USERS (default 200);
- * BENCH_CPU_PROF=1 profiles the server (node --cpu-prof) and prints where its CPU went.
+ * BENCH_CPU_PROF=1 profiles the server (node --cpu-prof) and prints where its CPU went. Crux runs
+ * twice, on a fresh server and users each time: with the default budgets (a per-user cap, no
+ * server-wide cap: no row is shared by every turn), then with GLOBAL_DAILY_BUDGET_USD set (every
+ * reservation takes the one global lock until its commit); BENCH_P3_GLOBAL=0 skips the second.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,7 @@ const SECONDS = Number(process.env.BENCH_P3_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_P3_CONCURRENCY ?? 64);
 const USERS = Number(process.env.BENCH_P3_USERS ?? 200);
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
+const WITH_GLOBAL = process.env.BENCH_P3_GLOBAL !== '0';
 const GOAL = 1000;
 
 /** `CONCURRENCY` callers, each starting its next turn when the last ends, for SECONDS. */
@@ -74,17 +78,23 @@ async function durable(
   }
 }
 
-export async function runP3(options: BenchOptions): Promise<BenchSection> {
-  const simulator = await startSimulatorProcess({
-    keepAlives: 0,
-    generationDelayMs: 0,
-    content: 'Quiet feet.',
-  });
+interface CruxRun {
+  result: Awaited<ReturnType<typeof closedLoop>>;
+  stored: Awaited<ReturnType<typeof durable>>;
+  cpu: ReturnType<typeof summarizeCpuProfile> | undefined;
+}
+
+/** One compiled server on a fresh set of users, `SECONDS` of closed-loop chats, then the durability check. */
+async function throughCrux(
+  options: BenchOptions,
+  upstreamUrl: string,
+  env: Record<string, string>,
+): Promise<CruxRun> {
   const profileDir = mkdtempSync(join(tmpdir(), 'crux-cpu-'));
   const server = await startServerProcess({
-    upstreamUrl: simulator.url,
+    upstreamUrl,
     databaseUrl: options.databaseUrl,
-    env: { DAILY_CHAT_LIMIT: '1000000', DAILY_BUDGET_USD: '1000000', GLOBAL_DAILY_BUDGET_USD: '100000000' },
+    env: { DAILY_CHAT_LIMIT: '1000000', DAILY_BUDGET_USD: '1000000', ...env },
     nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
   const tokens = new TokenService({ secret: BENCH_SECRET });
@@ -92,7 +102,42 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
   const bearer = await Promise.all(userIds.map((id, i) => tokens.sign(id, `p3-${i}@bench.local`)));
   const endsWithUsage = (r: StreamResult) =>
     r.status === 200 && r.last === '[DONE]' && r.events.at(-2)?.startsWith('{"type":"usage"') === true;
+  process.stderr.write(`  ${SECONDS} s through Crux (pid ${server.pid}, ${JSON.stringify(env)})…\n`);
+  const result = await closedLoop(
+    (i) =>
+      stream({
+        url: `${server.url}/v1/chat`,
+        headers: { authorization: `Bearer ${bearer[i % USERS]}` },
+        body: JSON.stringify({ message: 'How should I place my feet?' }),
+        isToken: () => false,
+        keepEvents: true,
+      }),
+    endsWithUsage,
+  );
+  await server.stop(); // SIGTERM: in-flight settlements finish first
+  const stored = await durable(options, server.dataDir, userIds);
+  server.remove();
+  const cpu = PROFILE ? summarizeCpuProfile(profileDir) : undefined;
+  rmSync(profileDir, { recursive: true, force: true });
+  return { result, stored, cpu };
+}
 
+const durableIn = ({ result, stored }: CruxRun) =>
+  stored.assistant === result.done &&
+  stored.ok >= result.done &&
+  stored.pending === 0 &&
+  stored.user >= result.done;
+
+const storedText = ({ result, stored }: CruxRun) =>
+  `${result.done} turns: ${stored.user} questions, ${stored.assistant} answers, ` +
+  `${stored.ok} ledger rows ok, ${stored.pending} pending`;
+
+export async function runP3(options: BenchOptions): Promise<BenchSection> {
+  const simulator = await startSimulatorProcess({
+    keepAlives: 0,
+    generationDelayMs: 0,
+    content: 'Quiet feet.',
+  });
   process.stderr.write(`  ${SECONDS} s straight to the simulator, ${CONCURRENCY} at a time…\n`);
   const direct = await closedLoop(
     () =>
@@ -109,30 +154,14 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
       }),
     (r) => r.status === 200 && r.last === '[DONE]',
   );
-  process.stderr.write(`  ${SECONDS} s through Crux (pid ${server.pid})…\n`);
-  const crux = await closedLoop(
-    (i) =>
-      stream({
-        url: `${server.url}/v1/chat`,
-        headers: { authorization: `Bearer ${bearer[i % USERS]}` },
-        body: JSON.stringify({ message: 'How should I place my feet?' }),
-        isToken: () => false,
-        keepEvents: true,
-      }),
-    endsWithUsage,
-  );
-  await server.stop(); // SIGTERM: in-flight settlements finish first
+  const plain = await throughCrux(options, simulator.url, {});
+  const capped = WITH_GLOBAL
+    ? await throughCrux(options, simulator.url, { GLOBAL_DAILY_BUDGET_USD: '100000000' })
+    : undefined;
   await simulator.stop();
-  const stored = await durable(options, server.dataDir, userIds);
-  server.remove();
-  const cpu = PROFILE ? summarizeCpuProfile(profileDir) : undefined;
-  rmSync(profileDir, { recursive: true, force: true });
+  const crux = plain.result;
+  const cpu = plain.cpu;
 
-  const allDurable =
-    stored.assistant === crux.done &&
-    stored.ok >= crux.done &&
-    stored.pending === 0 &&
-    stored.user >= crux.done;
   const database = options.databaseUrl ? 'Postgres server' : 'embedded database';
   const figures: BenchFigure[] = [
     {
@@ -156,13 +185,26 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
     },
     {
       label: 'durable after the run',
-      crux:
-        `${crux.done} turns: ${stored.user} questions, ${stored.assistant} answers, ` +
-        `${stored.ok} ledger rows ok, ${stored.pending} pending`,
+      crux: storedText(plain),
       goal: 'every turn stored and settled',
-      met: allDurable,
+      met: durableIn(plain),
     },
   ];
+  if (capped)
+    figures.push(
+      {
+        label: 'with a global cap: turns/s',
+        crux: `${capped.result.perSecond.toFixed(0)}/s (${((100 * capped.result.perSecond) / direct.perSecond).toFixed(1)} % of direct)`,
+        direct: `${direct.perSecond.toFixed(0)}/s`,
+        goal: 'informational',
+      },
+      {
+        label: 'with a global cap: failed, durable',
+        crux: `${capped.result.failed} failed; ${storedText(capped)}`,
+        goal: '0, every turn stored and settled',
+        met: capped.result.failed === 0 && durableIn(capped),
+      },
+    );
   for (const [i, item] of (cpu?.functions ?? []).entries())
     figures.push({
       label: `cpu #${i + 1}`,
@@ -179,7 +221,8 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
     id: 'P3',
     title: 'throughput, short answers',
     setup:
-      `${CONCURRENCY} concurrent callers for ${SECONDS} s each way, ${USERS} users, ${database}; load generator: the ` +
+      `${CONCURRENCY} concurrent callers for ${SECONDS} s each way, ${USERS} users, ${database}, DAILY_BUDGET_USD set` +
+      `${WITH_GLOBAL ? ' (then also GLOBAL_DAILY_BUDGET_USD)' : ''}; load generator: the ` +
       `bench process; server: compiled JS in its own process${PROFILE ? ' (--cpu-prof)' : ''}; simulator: its own process`,
     figures,
   };

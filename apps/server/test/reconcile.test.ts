@@ -11,7 +11,9 @@ function unreachableForUpdates(db: Db): Db {
   const refuseUpdates =
     (query: Db['query']): Db['query'] =>
     (sql, params) =>
-      /^\s*update/i.test(sql) ? Promise.reject(new Error('connect ECONNREFUSED')) : query(sql, params);
+      /^\s*(with\s+\w+\s+as\s+\(\s*)?update\b/i.test(sql)
+        ? Promise.reject(new Error('connect ECONNREFUSED'))
+        : query(sql, params);
   return {
     ...db,
     kind: db.kind,

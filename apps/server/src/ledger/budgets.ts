@@ -24,7 +24,6 @@ export interface BudgetStatus {
   left: string | null;
 }
 
-const GLOBAL = 'global';
 const TODAY = `(now() at time zone 'utc')::date`;
 
 /** The user's cap: their override, else the default ($2). */
@@ -44,8 +43,12 @@ const reserveSql = (scope: string, cap: string, amount: string) => `
 
 /** $1 user id, $2 default cap, $3 amount. */
 const RESERVE_USER = reserveSql('$1::text', USER_LIMIT, '$3::numeric');
-/** $1 global cap, $2 amount. */
-const RESERVE_GLOBAL = reserveSql(`'${GLOBAL}'`, '$1::numeric', '$2::numeric');
+/**
+ * $1 global cap, $2 amount. No counter row: today's spend from the rollups plus the pending
+ * rows' reservations, read under the one global lock (see crux_reserve_global_budget), so only
+ * reservations under a cap wait for each other and settlements never do.
+ */
+const RESERVE_GLOBAL = 'select crux_reserve_global_budget($1::numeric, $2::numeric) as ok';
 
 /**
  * Daily USD budgets that hold before money is spent: every upstream attempt reserves its
@@ -60,7 +63,8 @@ export class Budgets {
 
   /**
    * Reserves `worstCaseUsd` for one call of `userId`, or throws AppError `budget_exceeded`
-   * (429). An unknown price (`undefined`) runs only while no cap applies; otherwise it is
+   * (429). The caller writes the pending ledger row carrying the amount (`reserved_usd`) in the
+   * same transaction: under a global cap that row is the global reservation. An unknown price (`undefined`) runs only while no cap applies; otherwise it is
    * refused with `model_price_unknown`.
    */
   async reserve(tx: Queryable, userId: string, worstCaseUsd: string | undefined): Promise<void> {
@@ -71,8 +75,9 @@ export class Budgets {
     const amount = worstCaseUsd ?? '0';
     const user = await tx.query(RESERVE_USER, [userId, this.config.dailyUsd ?? null, amount]);
     if (user.length === 0) throw userBudgetExceeded();
-    const global = await tx.query(RESERVE_GLOBAL, [this.config.globalDailyUsd ?? null, amount]);
-    if (global.length === 0) throw globalBudgetExceeded();
+    if (this.config.globalDailyUsd === undefined) return;
+    const [global] = await tx.query<{ ok: boolean }>(RESERVE_GLOBAL, [this.config.globalDailyUsd, amount]);
+    if (!global?.ok) throw globalBudgetExceeded();
   }
 
   /** Today's spend, reservations and what is left for `userId`. */

@@ -95,12 +95,13 @@ export class Ledger {
     });
   }
 
-  /** Records the generation id as soon as the upstream names it, so a crash can still be reconciled. */
+  /**
+   * Records the generation id as soon as the upstream names it, so a crash can still be
+   * reconciled; committed without waiting for the disk (`crux_attach_generation`), so a turn
+   * waits for two durable commits only, its opening and its settlement.
+   */
   async attachGeneration(rowId: string, generationId: string): Promise<void> {
-    await this.db.query(`update api_usage set generation_id = $2 where id = $1 and status = 'pending'`, [
-      rowId,
-      generationId,
-    ]);
+    await this.db.query('select crux_attach_generation($1::uuid, $2::text)', [rowId, generationId]);
   }
 
   /**
@@ -197,55 +198,47 @@ export class Ledger {
   }
 
   /**
-   * The settlement itself: only a pending row changes, so a replay after success changes
-   * nothing. In the same transaction the row's reservation leaves today's counters (of its
-   * user, then everyone) and its cost joins them.
+   * The settlement itself, one statement: only a pending row changes, so a replay after success
+   * changes nothing. With it the row's reservation leaves its user's counter for the day and its
+   * cost joins it; the server's spend is the rollups' (triggers in the same statement) and its
+   * reservations the pending rows', so no row shared by every turn is locked here.
    */
   private async settleIn(tx: Queryable, rowId: string, s: Settlement): Promise<void> {
-    const [row] = await tx.query<{
-      scope: string;
-      day: string;
-      reserved: string | null;
-      cost: string | null;
-    }>(
-      `update api_usage set
-         status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
-         prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
-         cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
-         ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
-         finish_reason = coalesce($15, finish_reason), settled_at = now()
-       where id = $1 and status = 'pending'
-       returning user_id::text as scope, to_char(created_at at time zone 'utc', 'YYYY-MM-DD') as day,
-         reserved_usd::text as reserved, cost_usd::text as cost`,
-      [
-        rowId,
-        s.status,
-        s.servedModel ?? null,
-        s.generationId ?? null,
-        s.promptTokens ?? null,
-        s.completionTokens ?? null,
-        s.totalTokens ?? null,
-        s.cachedTokens ?? null,
-        s.reasoningTokens ?? null,
-        s.costUsd ?? null,
-        s.costSource,
-        s.latencyMs ?? null,
-        s.ttftMs ?? null,
-        s.errorCode ?? null,
-        s.finishReason ?? null,
-      ],
-    );
-    if (!row) return;
-    for (const scope of [row.scope, 'global']) {
-      await tx.query(
-        `insert into spend_counters as c (scope, day, spent) values ($1, $2::date, coalesce($4::numeric, 0))
-         on conflict (scope, day) do update
-           set reserved = greatest(c.reserved - coalesce($3::numeric, 0), 0), spent = c.spent + coalesce($4::numeric, 0)`,
-        [scope, row.day, row.reserved, row.cost],
-      );
-    }
+    await tx.query(SETTLE, [
+      rowId,
+      s.status,
+      s.servedModel ?? null,
+      s.generationId ?? null,
+      s.promptTokens ?? null,
+      s.completionTokens ?? null,
+      s.totalTokens ?? null,
+      s.cachedTokens ?? null,
+      s.reasoningTokens ?? null,
+      s.costUsd ?? null,
+      s.costSource,
+      s.latencyMs ?? null,
+      s.ttftMs ?? null,
+      s.errorCode ?? null,
+      s.finishReason ?? null,
+    ]);
   }
 }
+
+/** $1 row id, $2-$15 the settlement; a row already settled (or detached from its user) leaves no counter change. */
+const SETTLE = `with settled as (
+    update api_usage set
+      status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
+      prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
+      cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
+      ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
+      finish_reason = coalesce($15, finish_reason), settled_at = now()
+    where id = $1 and status = 'pending'
+    returning user_id, created_at, reserved_usd, cost_usd)
+  insert into spend_counters as c (scope, day, spent)
+  select user_id::text, (created_at at time zone 'utc')::date, coalesce(cost_usd, 0) from settled where user_id is not null
+  on conflict (scope, day) do update
+    set reserved = greatest(c.reserved - coalesce((select reserved_usd from settled), 0), 0),
+        spent = c.spent + excluded.spent`;
 
 /** Records what is known of a row still pending; a row settled meanwhile is left alone. */
 async function annotateIn(tx: Queryable, rowId: string, note: Note): Promise<void> {

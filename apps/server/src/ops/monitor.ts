@@ -35,7 +35,7 @@ export class OpsMonitor {
     if (budget === undefined) return;
     const [row] = await this.options.db.query<{ spent: string; p80: boolean; p100: boolean }>(
       `select trim_scale(spent)::text as spent, spent >= $1::numeric * 0.8 as p80, spent >= $1::numeric as p100
-       from spend_counters where scope = 'global' and day = (now() at time zone 'utc')::date`,
+       from crux_global_spend_today()`,
       [budget],
     );
     if (row?.p80) await this.options.alerts.budgetCrossed(80, row.spent, budget);
