@@ -15,7 +15,7 @@ import {
   type PostgresCluster,
   startPostgresCluster,
 } from '../../apps/server/test/support/postgres-cluster.ts';
-import { TcpProxy } from '../../apps/server/test/support/tcp-proxy.ts';
+import { proxyDatabase } from '../../apps/server/test/support/tcp-proxy.ts';
 import {
   type BilledGeneration,
   checkHistory,
@@ -80,11 +80,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
   const databaseUrl = options.databaseUrl ?? cluster!.url;
   const direct = new pg.Client({ connectionString: databaseUrl });
   await direct.connect();
-  const target = new URL(databaseUrl);
-  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-  const proxied = new URL(databaseUrl);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(await proxy.start());
+  const { proxy, url: proxiedUrl } = await proxyDatabase(databaseUrl);
   const simulator = await startSimulatorProcess({ generationDelayMs: 30 });
   const env = {
     DAILY_CHAT_LIMIT: String(requests),
@@ -99,7 +95,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
   const start = async (dataDir?: string) => {
     const instance = await startServerProcess({
       upstreamUrl: simulator.url,
-      databaseUrl: proxied.toString(),
+      databaseUrl: proxiedUrl,
       env,
       dataDir,
     });

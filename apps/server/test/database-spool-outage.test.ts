@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseSpool } from '../src/ledger/database-spool.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { expectLedgerEqualsBill } from './support/ledger-check.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import { proxyDatabase, type TcpProxy } from './support/tcp-proxy.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,10 +26,9 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('the database spool acro
   beforeAll(async () => {
     h = await startHarness({
       rewriteDatabaseUrl: async (url) => {
-        const target = new URL(url);
-        proxy = new TcpProxy(target.hostname, Number(target.port));
-        target.port = String(await proxy.start());
-        return target.toString();
+        const proxied = await proxyDatabase(url);
+        proxy = proxied.proxy;
+        return proxied.url;
       },
       env: { CRUX_SPOOL: 'database' },
       server: { spoolRetryMs: 300 },

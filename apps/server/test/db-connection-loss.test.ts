@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgresDb } from '../src/db/postgres.ts';
 import type { Db } from '../src/db/types.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import { proxyDatabase, type TcpProxy } from './support/tcp-proxy.ts';
 
 // pg reports a connection cut while a client is checked out as an 'error' event on that client:
 // without a listener it crashed the whole server (found by npm run chaos:cluster, both instances
@@ -10,11 +10,9 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('a connection cut mid-st
   let proxy: TcpProxy;
   let db: Db;
   beforeAll(async () => {
-    const target = new URL(inject('postgresAdminUrl'));
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    const url = new URL(target);
-    url.port = String(await proxy.start());
-    db = await openPostgresDb(url.toString(), { poolSize: 12 });
+    const proxied = await proxyDatabase(inject('postgresAdminUrl'));
+    proxy = proxied.proxy;
+    db = await openPostgresDb(proxied.url, { poolSize: 12 });
   });
   afterAll(async () => {
     await db.close();

@@ -8,7 +8,7 @@ import { FileSpool } from '../src/ledger/spool.ts';
 import { type CruxServer, startServer } from '../src/server.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { expectLedgerEqualsBill } from './support/ledger-check.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import { proxyDatabase, type TcpProxy } from './support/tcp-proxy.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
@@ -84,10 +84,9 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')(
     beforeAll(async () => {
       h = await startHarness({
         rewriteDatabaseUrl: async (url) => {
-          const target = new URL(url);
-          proxy = new TcpProxy(target.hostname, Number(target.port));
-          target.port = String(await proxy.start());
-          return target.toString();
+          const proxied = await proxyDatabase(url);
+          proxy = proxied.proxy;
+          return proxied.url;
         },
         server: { spoolRetryMs: 300 },
       });

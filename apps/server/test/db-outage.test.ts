@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSpool } from '../src/ledger/spool.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { readSse } from './support/sse.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import { proxyDatabase, type TcpProxy } from './support/tcp-proxy.ts';
 
 // A real network fault between Crux and a Postgres server (the embedded database has no network:
 // its spool path is covered in reconcile.test.ts).
@@ -12,10 +12,9 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('the database goes away 
   beforeAll(async () => {
     h = await startHarness({
       rewriteDatabaseUrl: async (url) => {
-        const target = new URL(url);
-        proxy = new TcpProxy(target.hostname, Number(target.port));
-        target.port = String(await proxy.start());
-        return target.toString();
+        const proxied = await proxyDatabase(url);
+        proxy = proxied.proxy;
+        return proxied.url;
       },
       server: { spoolRetryMs: 0 }, // only the reconciler below drains the spool
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import { proxyDatabase, type TcpProxy } from './support/tcp-proxy.ts';
 
 // The statement opening a turn reaches Postgres and commits, but its answer is lost with the
 // connection: the request fails, and its pending row (owned by this live instance, without a
@@ -11,10 +11,9 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('a turn opened while the
   beforeAll(async () => {
     h = await startHarness({
       rewriteDatabaseUrl: async (url) => {
-        const target = new URL(url);
-        proxy = new TcpProxy(target.hostname, Number(target.port));
-        target.port = String(await proxy.start());
-        return target.toString();
+        const proxied = await proxyDatabase(url);
+        proxy = proxied.proxy;
+        return proxied.url;
       },
       server: { sweepIntervalMs: 300 },
     });
