@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { TokenService } from '../apps/server/src/auth/tokens.ts';
 import { type BenchFigure, type BenchOptions, type BenchSection, formatMs, percentile } from './report.ts';
-import { monotonicUs, summarizeCpuProfile } from './support/cpu-profile.ts';
+import { cpuFigures, monotonicUs, summarizeCpuProfile } from './support/cpu-profile.ts';
 import { benchCatalog, timeOpenTurnAlone } from './support/open-turn-alone.ts';
 import {
   BENCH_MODEL,
@@ -164,18 +164,7 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
     },
     { label: 'server CPU per chat', crux: formatMs(cpuPerChat), goal: 'informational' },
   ];
-  for (const [i, item] of (cpu?.functions ?? []).entries())
-    figures.push({
-      label: `cpu #${i + 1}`,
-      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
-      goal: 'profile',
-    });
-  for (const [i, item] of (cpu?.places ?? []).slice(0, 8).entries())
-    figures.push({
-      label: `cpu by place #${i + 1}`,
-      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
-      goal: 'profile',
-    });
+  figures.push(...cpuFigures(cpu));
   return {
     id: 'P1',
     title: 'time to first token, full chat path',

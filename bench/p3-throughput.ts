@@ -17,7 +17,7 @@ import { TokenService } from '../apps/server/src/auth/tokens.ts';
 import { openEmbeddedDb } from '../apps/server/src/db/embedded.ts';
 import { openPostgresDb } from '../apps/server/src/db/postgres.ts';
 import type { BenchFigure, BenchOptions, BenchSection } from './report.ts';
-import { summarizeCpuProfile } from './support/cpu-profile.ts';
+import { cpuFigures, summarizeCpuProfile } from './support/cpu-profile.ts';
 import { BENCH_MODEL, BENCH_SECRET, startServerProcess, startSimulatorProcess } from './support/processes.ts';
 import { type StreamResult, stream } from './support/sse-client.ts';
 
@@ -205,18 +205,7 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
         met: capped.result.failed === 0 && durableIn(capped),
       },
     );
-  for (const [i, item] of (cpu?.functions ?? []).entries())
-    figures.push({
-      label: `cpu #${i + 1}`,
-      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
-      goal: 'profile',
-    });
-  for (const [i, item] of (cpu?.places ?? []).slice(0, 8).entries())
-    figures.push({
-      label: `cpu by place #${i + 1}`,
-      crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
-      goal: 'profile',
-    });
+  figures.push(...cpuFigures(cpu));
   return {
     id: 'P3',
     title: 'throughput, short answers',

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BenchFigure } from '../report.ts';
 
 interface ProfileNode {
   id: number;
@@ -96,4 +97,17 @@ function hitsWithin(profile: CpuProfile, window: ProfileWindow): Map<number, num
 function averageIntervalUs(profile: CpuProfile): number {
   const count = profile.samples?.length ?? 0;
   return count > 0 ? (profile.endTime - profile.startTime) / count : 1000;
+}
+
+/** A profile's top functions and places as bench figures (`cpu #1` …, `cpu by place #1` … the first 8). */
+export function cpuFigures(cpu: { functions: CpuItem[]; places: CpuItem[] } | undefined): BenchFigure[] {
+  const figure = (label: string, item: CpuItem): BenchFigure => ({
+    label,
+    crux: `${(item.share * 100).toFixed(1)} % ${item.name}`,
+    goal: 'profile',
+  });
+  return [
+    ...(cpu?.functions ?? []).map((item, i) => figure(`cpu #${i + 1}`, item)),
+    ...(cpu?.places ?? []).slice(0, 8).map((item, i) => figure(`cpu by place #${i + 1}`, item)),
+  ];
 }

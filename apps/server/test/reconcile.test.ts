@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/types.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { FileSpool } from '../src/ledger/spool.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
-
-/** The real database, except that every UPDATE (alone or in a transaction) fails as if the server were unreachable. */
-function unreachableForUpdates(db: Db): Db {
-  const refuseUpdates =
-    (query: Db['query']): Db['query'] =>
-    (sql, params) =>
-      /^\s*(with\s+\w+\s+as\s+\(\s*)?update\b/i.test(sql)
-        ? Promise.reject(new Error('connect ECONNREFUSED'))
-        : query(sql, params);
-  return {
-    ...db,
-    kind: db.kind,
-    query: refuseUpdates((sql, params) => db.query(sql, params)),
-    transaction: (work) =>
-      db.transaction((tx) => work({ ...tx, query: refuseUpdates((sql, params) => tx.query(sql, params)) })),
-  };
-}
+import { unreachableForUpdates } from './support/unreachable-db.ts';
 
 describe('reconciling pending rows and the durable spool', () => {
   let h: Harness;

@@ -7,25 +7,10 @@ import { type GroupBy, UsageQueries } from '../src/ledger/usage-queries.ts';
 import { OpenRouterClient } from '../src/llm/openrouter-client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { expectRollupsEqualLedger, ledgerSummary } from './support/rollup-check.ts';
+import { unreachableForUpdates } from './support/unreachable-db.ts';
 
 const MODEL = 'google/gemini-2.5-pro';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-/** The database, except that every UPDATE fails as if the server were unreachable. */
-function unreachableForUpdates(db: Db): Db {
-  const refuse =
-    (query: Db['query']): Db['query'] =>
-    (sql, params) =>
-      /^\s*(with\s+\w+\s+as\s+\(\s*)?update\b/i.test(sql)
-        ? Promise.reject(new Error('connect ECONNREFUSED'))
-        : query(sql, params);
-  return {
-    ...db,
-    kind: db.kind,
-    query: refuse((sql, params) => db.query(sql, params)),
-    transaction: (work) => db.transaction((tx) => work({ ...tx, query: refuse((s, p) => tx.query(s, p)) })),
-  };
-}
 
 /** Every report (each user's and the admin's, every grouping, open and closed ranges) equals the ledger's. */
 async function expectReportsEqualLedger(db: Db, userIds: string[]): Promise<void> {
