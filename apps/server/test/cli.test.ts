@@ -40,6 +40,8 @@ const BAD_ARGUMENTS: Array<[string[], RegExp]> = [
   [['user', 'budget', 'a@example.com', 'lots'], /Use an amount in USD such as 0\.50, or "default"/],
   [['migrate', 'now'], /too many arguments/],
   [['frobnicate'], /unknown command 'frobnicate'/],
+  [['help', 'frobnicate'], /^crux: unknown command 'frobnicate'$/],
+  [['user', 'help', 'delete'], /^crux: unknown command 'delete'$/],
   [[], /missing command for 'crux' \(one of: serve, migrate, .*\); see crux --help/],
   [['serve', '--host'], /--host <host>' argument missing/],
   [['serve', 'now'], /too many arguments for 'serve'/],

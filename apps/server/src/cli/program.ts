@@ -12,8 +12,9 @@ const SETTINGS_NOTE = (needs: string) =>
   `\nSettings: ${needs}, from the environment or the repository's .env (see .env.example).`;
 
 /**
- * A command that, named without the subcommand it needs (`crux`, `crux user`), says so in one
- * line instead of printing its whole help as an error.
+ * A command that, named without the subcommand it needs (`crux`, `crux user`) or asked for help on
+ * one it does not have (`crux help frob`), says so in one line instead of printing its whole help
+ * as an error.
  */
 class CruxCommand extends Command {
   override createCommand(name?: string): Command {
@@ -22,6 +23,9 @@ class CruxCommand extends Command {
 
   override help(context?: HelpContext | ((text: string) => string)): never {
     if (typeof context === 'object' && context.error && this.commands.length) {
+      // `crux help frob` lands here too: name the command it did not find.
+      const asked = this.args[0] === 'help' ? this.args[1] : undefined;
+      if (asked) this.error(`error: unknown command '${asked}'`, { code: 'commander.unknownCommand' });
       const names = this.commands.map((command) => command.name()).join(', ');
       const path = this.parent ? `crux ${this.name()}` : 'crux';
       this.error(`error: missing command for '${path}' (one of: ${names}); see ${path} --help`, {
