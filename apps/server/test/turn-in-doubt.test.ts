@@ -24,7 +24,7 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('a turn opened while the
     await proxy.stop();
   });
 
-  it('is closed by its own instance at the next sweep once the database is back', async () => {
+  it('is closed by its own instance at the next sweep once the database is back, its question given back', async () => {
     const { token, userId } = await h.signup();
     expect((await h.chat(token, 'warm the caches')).text).toContain('warm the caches');
     await h.settled();
@@ -59,5 +59,16 @@ describe.runIf(process.env.CRUX_TEST_DB === 'postgres')('a turn opened while the
       { status: 'ok', error_code: null, cost_usd: expect.any(String) },
       { status: 'error', error_code: 'database_unavailable', cost_usd: null },
     ]);
+    // Its question, written by the same statement, is kept out of the next prompt and its unit is back.
+    const questions = await h.server.db.query<{ content: string; status: string }>(
+      `select content, status from chat_messages where user_id = $1 and role = 'user' order by created_at`,
+      [userId],
+    );
+    expect(questions).toEqual([
+      { content: 'warm the caches', status: 'sent' },
+      { content: 'lost answer', status: 'failed' },
+    ]);
+    const limits = await h.request('/v1/usage/limits', { token });
+    expect(((await limits.json()) as { chat: { used: number } }).chat.used).toBe(1);
   });
 });

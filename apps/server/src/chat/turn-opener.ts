@@ -90,17 +90,14 @@ export class TurnOpener {
         budgets.dailyUsd ?? null,
         budgets.globalDailyUsd ?? null,
       ]);
-      const attempt: Attempt = {
-        requestId: request.requestId,
-        userId: request.userId,
-        endpoint: 'chat',
-        model,
-        rowId,
-      };
-      return { messageId, attempt, history };
+      return { messageId, attempt: attemptOf(request, model, rowId), history };
     } catch (error) {
       const refusal = refusalOf(error, dailyLimit);
-      if (!refusal) this.deps.inDoubt?.note(rowId); // the turn may have been written all the same
+      // The turn may have been written all the same: if its row turns up, the question is given back too.
+      if (!refusal)
+        this.deps.inDoubt?.note(rowId, () =>
+          this.giveBack({ messageId, attempt: attemptOf(request, model, rowId) }),
+        );
       throw refusal ?? error;
     }
   }
@@ -109,16 +106,28 @@ export class TurnOpener {
    * The upstream refused the turn before any token: its unit back, its question marked failed,
    * in one statement.
    */
-  async giveBack(turn: OpenedTurn): Promise<void> {
+  async giveBack(turn: Pick<OpenedTurn, 'messageId' | 'attempt'>): Promise<void> {
     await this.deps.db.query(GIVE_BACK, [turn.attempt.userId, turn.messageId]);
   }
 }
 
-/** Gives a refused turn's unit back and marks its question failed (kept out of later prompts). */
-const GIVE_BACK = `with unit as (
-    update daily_counters set used = used - 1
-    where user_id = $1 and day = (now() at time zone 'utc')::date and kind = 'chat' and used > 0 returning 1)
-  update chat_messages set status = 'failed' where id = $2`;
+const attemptOf = (request: TurnRequest, model: string, rowId: string): Attempt => ({
+  requestId: request.requestId,
+  userId: request.userId,
+  endpoint: 'chat',
+  model,
+  rowId,
+});
+
+/**
+ * Marks a refused turn's question failed (kept out of later prompts) and gives its unit back, to
+ * the day it was taken from; only once, so a retried give-back cannot return two units.
+ */
+const GIVE_BACK = `with question as (
+    update chat_messages set status = 'failed' where id = $2 and user_id = $1 and status = 'sent'
+    returning (created_at at time zone 'utc')::date as day)
+  update daily_counters c set used = c.used - 1 from question
+  where c.user_id = $1 and c.day = question.day and c.kind = 'chat' and c.used > 0`;
 
 /** The chat limit's refusal, as DailyLimits' callers have always worded it. */
 export function chatLimitError(limit: number): AppError {

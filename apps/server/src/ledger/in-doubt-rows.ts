@@ -7,19 +7,27 @@
  * dies, its lease expires and the others close its rows anyway.
  */
 export class InDoubtRows {
-  private readonly ids = new Set<string>();
+  /** Each row's undo of what else its statement wrote (a chat turn's question and daily unit). */
+  private readonly rows = new Map<string, (() => Promise<void>) | undefined>();
 
-  /** `rowId`'s opening statement failed with something other than a refusal. */
-  note(rowId: string): void {
-    this.ids.add(rowId);
+  /**
+   * `rowId`'s opening statement failed with something other than a refusal; `undo`, run once the
+   * row is found and closed, takes back what else the same statement wrote.
+   */
+  note(rowId: string, undo?: () => Promise<void>): void {
+    this.rows.set(rowId, undo);
   }
 
   list(): string[] {
-    return [...this.ids];
+    return [...this.rows.keys()];
+  }
+
+  undoOf(rowId: string): (() => Promise<void>) | undefined {
+    return this.rows.get(rowId);
   }
 
   /** Done with these (closed now, or never written). */
   forget(ids: string[]): void {
-    for (const id of ids) this.ids.delete(id);
+    for (const id of ids) this.rows.delete(id);
   }
 }

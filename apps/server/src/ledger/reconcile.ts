@@ -136,6 +136,12 @@ export class Reconciler {
         { rowId, requestId, userId, endpoint, model },
         { status: 'error', costSource: 'none', errorCode: row.error_code ?? DATABASE_UNAVAILABLE },
       );
+      // Its question and daily unit back; should that fail, the row stays closed all the same.
+      await this.ledger.inDoubt
+        .undoOf(rowId)?.()
+        .catch((error: unknown) =>
+          console.error(`[crux] could not give back in-doubt turn ${requestId}: ${String(error)}`),
+        );
     }
     this.ledger.inDoubt.forget(ids);
     return rows.length;
