@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { composeApp } from '../../../apps/server/src/compose.ts';
 import { ConfigError, parseConfig } from '../../../apps/server/src/config/env.ts';
 import { openPostgresDb } from '../../../apps/server/src/db/postgres.ts';
+import { FetchTransport } from '../../../apps/server/src/llm/fetch-transport.ts';
 import { OpenRouterClient } from '../../../apps/server/src/llm/openrouter-client.ts';
 
 declare const EdgeRuntime: { waitUntil(task: Promise<unknown>): void } | undefined;
@@ -35,6 +36,8 @@ async function buildHandler(): Promise<(request: Request) => Response | Promise<
   const client = new OpenRouterClient({
     baseUrl: config.openRouter.baseUrl,
     apiKey: config.openRouter.apiKey,
+    // Deno's own fetch (Supabase's runtime pools its connections), not the node:http default.
+    transport: new FetchTransport(),
   });
   const keepAlive =
     typeof EdgeRuntime === 'undefined' ? undefined : (task: Promise<unknown>) => EdgeRuntime?.waitUntil(task);

@@ -1,6 +1,8 @@
 import { UpstreamError } from './errors.ts';
 import { parseJsonExact } from './exact-json.ts';
+import { NodeTransport } from './node-transport.ts';
 import { readStreamParts } from './stream-parts.ts';
+import { readText, type Transport, type TransportResponse } from './transport.ts';
 import type { CatalogModel, ChatRequest, ChatStream, Completion, GenerationStats } from './types.ts';
 import { toCatalog, toGenerationStats, toUsage, wireChunk, wireError } from './wire.ts';
 
@@ -16,6 +18,8 @@ export interface OpenRouterOptions {
   /** Attribution headers OpenRouter shows on its dashboard. */
   appName?: string;
   appUrl?: string;
+  /** How HTTP is sent: default `node:http` with a kept-alive agent; the Edge Function passes a `FetchTransport`. */
+  transport?: Transport;
 }
 
 export interface GenerationWait {
@@ -30,8 +34,10 @@ export class OpenRouterClient {
   private readonly connectTimeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly completionTimeoutMs: number;
+  private readonly transport: Transport;
 
   constructor(private readonly options: OpenRouterOptions) {
+    this.transport = options.transport ?? new NodeTransport();
     this.connectTimeoutMs = options.connectTimeoutMs ?? 60_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
     this.completionTimeoutMs = options.completionTimeoutMs ?? 300_000;
@@ -43,17 +49,13 @@ export class OpenRouterClient {
     const timer = new IdleTimer(this.connectTimeoutMs, request.signal);
     const response = await this.post('/chat/completions', this.body(request, true), timer.signal, timer);
     timer.restart(this.idleTimeoutMs);
-    const body = response.body;
-    if (!body) throw new UpstreamError('unexpected', 'The upstream answered without a body');
-    const parts = readStreamParts(body, {
+    const parts = readStreamParts(response, {
       onActivity: () => timer.restart(this.idleTimeoutMs),
       signal: request.signal,
       timedOut: () => timer.fired,
+      onEnd: () => timer.stop(),
     });
-    return {
-      generationId: response.headers.get('x-generation-id') ?? undefined,
-      parts: withCleanup(parts, () => timer.stop()),
-    };
+    return { generationId: response.header('x-generation-id'), parts };
   }
 
   /** A non-streamed completion (used for JSON answers). */
@@ -61,12 +63,12 @@ export class OpenRouterClient {
     const timer = new IdleTimer(this.completionTimeoutMs, request.signal);
     try {
       const response = await this.post('/chat/completions', this.body(request, false), timer.signal, timer);
-      const text = await response.text();
+      const text = await readText(response);
       const chunk = wireChunk.safeParse(parseOrUndefined(text));
       if (!chunk.success)
         throw new UpstreamError('unexpected', 'The upstream answer was not a chat completion');
       return {
-        generationId: response.headers.get('x-generation-id') ?? chunk.data.id ?? undefined,
+        generationId: response.header('x-generation-id') ?? chunk.data.id ?? undefined,
         servedModel: chunk.data.model ?? undefined,
         content: chunk.data.choices?.[0]?.message?.content ?? '',
         usage: chunk.data.usage ? toUsage(chunk.data.usage) : undefined,
@@ -81,15 +83,15 @@ export class OpenRouterClient {
 
   /** Generation stats, or undefined while the upstream still answers 404. */
   async getGeneration(id: string, signal?: AbortSignal): Promise<GenerationStats | undefined> {
-    const url = `${this.options.baseUrl}/generation?id=${encodeURIComponent(id)}`;
-    const response = await this.fetchOrThrow(url, {
-      headers: this.headers(),
-      // Bounded even when the caller's signal is not (the background settlement's shutdown signal).
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000),
-    });
+    // Bounded even when the caller's signal is not (the background settlement's shutdown signal).
+    const bounded = AbortSignal.timeout(10_000);
+    const { response, text } = await this.get(
+      `/generation?id=${encodeURIComponent(id)}`,
+      signal ? AbortSignal.any([signal, bounded]) : bounded,
+    );
     if (response.status === 404) return undefined;
-    if (!response.ok) throw await errorFrom(response);
-    return toGenerationStats(parseOrUndefined(await response.text()));
+    if (!ok(response)) throw errorFrom(response, text);
+    return toGenerationStats(parseOrUndefined(text));
   }
 
   /** Polls `GET /generation` with exponential backoff until the stats appear or `maxWaitMs` passes. */
@@ -111,12 +113,9 @@ export class OpenRouterClient {
 
   /** The upstream's model catalog. */
   async listModels(timeoutMs = 5_000): Promise<CatalogModel[]> {
-    const response = await this.fetchOrThrow(`${this.options.baseUrl}/models`, {
-      headers: this.headers(),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw await errorFrom(response);
-    const models = toCatalog(parseOrUndefined(await response.text()));
+    const { response, text } = await this.get('/models', AbortSignal.timeout(timeoutMs));
+    if (!ok(response)) throw errorFrom(response, text);
+    const models = toCatalog(parseOrUndefined(text));
     if (!models) throw new UpstreamError('unexpected', 'The upstream /models answer was not a model list');
     return models;
   }
@@ -144,15 +143,21 @@ export class OpenRouterClient {
     };
   }
 
-  private async post(path: string, body: string, signal: AbortSignal, timer: IdleTimer): Promise<Response> {
+  private async post(
+    path: string,
+    body: string,
+    signal: AbortSignal,
+    timer: IdleTimer,
+  ): Promise<TransportResponse> {
     try {
-      const response = await fetch(`${this.options.baseUrl}${path}`, {
+      const response = await this.transport.request({
         method: 'POST',
+        url: `${this.options.baseUrl}${path}`,
         headers: { ...this.headers(), 'content-type': 'application/json' },
         body,
         signal,
       });
-      if (!response.ok) throw await errorFrom(response);
+      if (!ok(response)) throw errorFrom(response, await readText(response).catch(() => ''));
       return response;
     } catch (error) {
       timer.stop();
@@ -160,9 +165,19 @@ export class OpenRouterClient {
     }
   }
 
-  private async fetchOrThrow(url: string, init: RequestInit): Promise<Response> {
+  /** A GET whose whole body is read (so its connection is free again). */
+  private async get(
+    path: string,
+    signal: AbortSignal,
+  ): Promise<{ response: TransportResponse; text: string }> {
     try {
-      return await fetch(url, init);
+      const response = await this.transport.request({
+        method: 'GET',
+        url: `${this.options.baseUrl}${path}`,
+        headers: this.headers(),
+        signal,
+      });
+      return { response, text: await readText(response) };
     } catch (error) {
       throw toUpstreamError(error, undefined);
     }
@@ -219,14 +234,6 @@ class IdleTimer {
   }
 }
 
-async function* withCleanup<T>(parts: AsyncIterable<T>, cleanup: () => void): AsyncGenerator<T> {
-  try {
-    yield* parts;
-  } finally {
-    cleanup();
-  }
-}
-
 function parseOrUndefined(text: string): unknown {
   try {
     return parseJsonExact(text);
@@ -235,11 +242,15 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-async function errorFrom(response: Response): Promise<UpstreamError> {
-  const body = wireError.safeParse(parseOrUndefined(await response.text().catch(() => '')));
+function ok(response: TransportResponse): boolean {
+  return response.status >= 200 && response.status < 300;
+}
+
+function errorFrom(response: TransportResponse, text: string): UpstreamError {
+  const body = wireError.safeParse(parseOrUndefined(text));
   const message =
     body.success && body.data.error.message ? body.data.error.message : `HTTP ${response.status}`;
-  return UpstreamError.fromStatus(response.status, message, response.headers.get('retry-after'));
+  return UpstreamError.fromStatus(response.status, message, response.header('retry-after') ?? null);
 }
 
 function toUpstreamError(error: unknown, timer: IdleTimer | undefined): UpstreamError {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FetchResponse } from './fetch-transport.ts';
 import { readStreamParts } from './stream-parts.ts';
 import type { StreamPart } from './types.ts';
 
@@ -18,7 +19,7 @@ function replay(name: string, pieceSize = 7): ReadableStream<Uint8Array> {
 
 async function collect(body: ReadableStream<Uint8Array>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of readStreamParts(body, {
+  for await (const part of readStreamParts(new FetchResponse(new Response(body)), {
     onActivity: () => {},
     signal: undefined,
     timedOut: () => false,
@@ -141,7 +142,8 @@ describe('readStreamParts', () => {
       });
     await collect(endless('done'));
     const options = { onActivity: () => {}, signal: undefined, timedOut: () => false };
-    for await (const _part of readStreamParts(endless('consumer'), options)) break;
+    for await (const _part of readStreamParts(new FetchResponse(new Response(endless('consumer'))), options))
+      break;
     expect(cancelled).toEqual(['done', 'consumer']);
   });
 });

@@ -1,22 +1,32 @@
 import { createParser } from 'eventsource-parser';
 import { parseJsonExact } from './exact-json.ts';
+import type { TransportResponse } from './transport.ts';
 import type { StreamPart } from './types.ts';
-import { toUsage, type WireChunk, wireChunk } from './wire.ts';
+import { readWireChunk, toUsage, type WireChunk } from './wire.ts';
+
+export interface StreamReadOptions {
+  /** Any byte of the stream arrived (a keep-alive comment too): the idle timer starts again. */
+  onActivity: () => void;
+  /** The caller's abort: when it fires, the iteration just ends. */
+  signal: AbortSignal | undefined;
+  /** Whether the idle timer aborted the exchange. */
+  timedOut: () => boolean;
+  /** Runs once when the iteration ends, however it ends. */
+  onEnd?: () => void;
+}
 
 /**
  * Turns an OpenRouter SSE body into stream parts. Keep-alive comments (`: OPENROUTER PROCESSING`)
  * are skipped by the SSE parser and only reset the idle timer. The iteration ends after
- * `[DONE]`; a stream that stops without it yields a `stream_cut` error part. When `signal`
- * (the caller's abort) fires, the iteration just ends.
+ * `[DONE]`; a stream that stops without it yields a `stream_cut` error part.
  *
- * The body is read with one reader, one TextDecoder and the SSE parser fed by hand: no
- * TransformStreams or pipes, which cost every open stream dozens of objects and promises.
+ * One generator reads the body piece by piece with one TextDecoder and the SSE parser fed by hand:
+ * no web streams, pipes or nested generators, which cost every chunk promises and objects.
  */
 export async function* readStreamParts(
-  body: ReadableStream<Uint8Array>,
-  options: { onActivity: () => void; signal: AbortSignal | undefined; timedOut: () => boolean },
+  body: Pick<TransportResponse, 'read' | 'release'>,
+  options: StreamReadOptions,
 ): AsyncGenerator<StreamPart> {
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   const events: string[] = [];
   let overflow = false;
@@ -28,25 +38,28 @@ export async function* readStreamParts(
     },
   });
   const seen: { model?: string; id?: string } = {};
-  let ended = false;
+  // Whether the content is over by the protocol ([DONE] or an error chunk), so the connection may stay.
+  let finished = false;
   try {
-    for (;;) {
-      const read = await reader.read();
-      if (read.done) {
-        ended = true;
-        break;
-      }
-      parser.feed(decoder.decode(read.value, { stream: true }));
+    for (let piece = await body.read(); piece; piece = await body.read()) {
+      parser.feed(decoder.decode(piece, { stream: true }));
       if (overflow) break;
-      for (const data of events.splice(0)) {
+      for (const data of events) {
         options.onActivity();
-        if (data === '[DONE]') return;
-        const chunk = wireChunk.safeParse(safeJson(data));
-        if (!chunk.success) continue; // not JSON, or not an object: nothing to bill or show
-        const parts = chunkParts(chunk.data, seen);
-        yield* parts;
-        if (parts.at(-1)?.type === 'error') return;
+        if (data === '[DONE]') {
+          finished = true;
+          return;
+        }
+        const chunk = readWireChunk(safeJson(data));
+        if (!chunk) continue; // not JSON, or not an object: nothing to bill or show
+        const parts = chunkParts(chunk, seen);
+        for (const part of parts) yield part;
+        if (parts.at(-1)?.type === 'error') {
+          finished = true;
+          return;
+        }
       }
+      events.length = 0;
     }
   } catch {
     if (options.signal?.aborted) return;
@@ -55,8 +68,9 @@ export async function* readStreamParts(
       return;
     }
   } finally {
-    // Stopped before the body's end (by [DONE], an error part, a failure or the consumer): let it go.
-    if (!ended) reader.cancel().catch(() => {});
+    // Stopped before the body's end ([DONE], an error part, a failure or the consumer): let it go.
+    body.release(finished);
+    options.onEnd?.();
   }
   if (options.signal?.aborted) return;
   yield { type: 'error', code: 'stream_cut', message: 'The upstream stream ended before it finished' };

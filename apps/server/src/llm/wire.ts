@@ -53,6 +53,37 @@ export const wireChunk = z.looseObject({
 
 export type WireChunk = z.output<typeof wireChunk>;
 
+/**
+ * A chunk as `wireChunk` reads it, or undefined when it is not an object. The hot one, a text delta
+ * without usage or error whose fields all have their usual types, is checked by hand (zod would cost
+ * more than the rest of its path) and read as it is, which is what the schema gives for it; every
+ * other chunk (usage, error, a field of an odd type) goes through the schema.
+ */
+export function readWireChunk(value: unknown): WireChunk | undefined {
+  if (isPlainDelta(value)) return value;
+  const parsed = wireChunk.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function isPlainDelta(value: unknown): value is WireChunk {
+  if (!isRecord(value) || value.usage != null || value.error != null || !Array.isArray(value.choices))
+    return false;
+  if (!isTextOrNone(value.id) || !isTextOrNone(value.model)) return false;
+  for (const choice of value.choices) {
+    if (!isRecord(choice) || choice.message != null || !isTextOrNone(choice.finish_reason)) return false;
+    if (choice.delta != null && !(isRecord(choice.delta) && isTextOrNone(choice.delta.content))) return false;
+  }
+  return true;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTextOrNone(value: unknown): boolean {
+  return value == null || typeof value === 'string';
+}
+
 export const wireError = z.looseObject({ error: wireErrorBody });
 
 const wireGeneration = z.looseObject({
