@@ -176,6 +176,7 @@ class NodeResponse implements TransportResponse {
   };
 
   private readonly onClose = (): void => {
-    this.onFailure(new Error('The upstream connection closed before the body ended'));
+    if (!this.ended && this.failure === undefined)
+      this.onFailure(new Error('The upstream connection closed before the body ended'));
   };
 }
