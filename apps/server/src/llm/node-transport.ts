@@ -32,6 +32,8 @@ export class NodeTransport implements Transport {
       maxFreeSockets: options.maxFreeSockets ?? 64,
       timeout: options.freeSocketTimeoutMs ?? 4_000,
       scheduling: 'lifo' as const,
+      // Node's own switch, which `fetch` honoured too: HTTP(S)_PROXY and NO_PROXY.
+      ...(process.env.NODE_USE_ENV_PROXY === '1' ? { proxyEnv: process.env } : {}),
     };
     this.httpAgent = new HttpAgent(agent);
     this.httpsAgent = new HttpsAgent(agent);

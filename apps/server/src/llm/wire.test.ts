@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonExact } from './exact-json.ts';
-import { toCatalog, toGenerationStats } from './wire.ts';
+import { chunkParts } from './stream-parts.ts';
+import { readWireChunk, toCatalog, toGenerationStats, wireChunk } from './wire.ts';
 
 describe('the models catalog, read leniently', () => {
   const catalog = parseJsonExact(`{"data":[
@@ -63,5 +64,32 @@ describe('generation stats', () => {
 
   it('treats stats without a cost as not ready yet', () => {
     expect(toGenerationStats({ data: { id: 'gen-1', total_cost: null } })).toBeUndefined();
+  });
+});
+
+describe('a stream chunk, the hot delta read by hand', () => {
+  const chunks = [
+    // the hot shape: read by hand
+    '{"id":"gen-1","provider":"P","model":"m","object":"chat.completion.chunk","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}',
+    '{"id":"gen-1","model":"m","choices":[{"delta":{"content":null},"finish_reason":"stop"}]}',
+    '{"id":"gen-1","choices":[]}',
+    '{"choices":[{"index":0}]}',
+    // anything else: through the schema
+    '{"id":"gen-1","model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"cost":4e-7}}',
+    '{"id":"gen-1","choices":[{"delta":{"content":"x"},"finish_reason":"error"}],"error":{"code":502,"message":"down"}}',
+    '{"id":7,"model":["m"],"choices":[{"delta":{"content":5},"finish_reason":3}]}',
+    '{"id":"gen-1","choices":[{"delta":"text"},"odd",null]}',
+    '{"id":"gen-1","choices":[{"message":{"content":"whole"},"finish_reason":"stop"}]}',
+    '{"id":"gen-1","choices":null}',
+  ];
+
+  it.each(chunks)('gives the same parts as the full schema: %s', (text) => {
+    const value = parseJsonExact(text);
+    const bySchema = wireChunk.parse(value);
+    expect(chunkParts(readWireChunk(value)!, {})).toEqual(chunkParts(bySchema, {}));
+  });
+
+  it('reads nothing from a value that is not an object', () => {
+    for (const value of [null, 'text', 3, [1, 2]]) expect(readWireChunk(value)).toBeUndefined();
   });
 });
