@@ -56,10 +56,12 @@ export class NodeTransport implements Transport {
       const secure = request.url.startsWith('https:');
       const req = (secure ? httpsRequest : httpRequest)(request.url, {
         method: request.method,
-        headers:
-          body === undefined
-            ? request.headers
-            : { ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: {
+          ...request.headers,
+          // The body is read as it is sent (fetch would undo a compression; this transport does not ask for one).
+          'accept-encoding': 'identity',
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        },
         agent: secure ? this.httpsAgent : this.httpAgent,
       });
       let response: NodeResponse | undefined;
