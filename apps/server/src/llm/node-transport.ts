@@ -8,6 +8,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
 export interface NodeTransportOptions {
+  /** Open connections per origin, streams included (default unbounded, as with `fetch`). */
+  maxSockets?: number;
   /** Idle connections kept open per origin for the next call (default 64). */
   maxFreeSockets?: number;
   /** How long an idle connection is kept (default 4 s; shorter when the server's `Keep-Alive` says so). */
@@ -19,8 +21,9 @@ const DRAIN_MS = 1_000;
 
 /**
  * The Node transport: `node:http`/`node:https` with one kept-alive agent each. Calls are not capped
- * per origin (as with `fetch`): a cap would queue chats behind long streams. A request sent on a kept
- * connection that the server had just closed is sent once more on a new one (no byte was answered).
+ * per origin by default (as with `fetch`): a cap would queue new chats behind long streams until
+ * their connect timeout. A request sent on a kept connection that the server had just closed is sent
+ * once more on a new one (no byte was answered).
  */
 export class NodeTransport implements Transport {
   readonly httpAgent: HttpAgent;
@@ -29,6 +32,7 @@ export class NodeTransport implements Transport {
   constructor(options: NodeTransportOptions = {}) {
     const agent = {
       keepAlive: true,
+      maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY,
       maxFreeSockets: options.maxFreeSockets ?? 64,
       timeout: options.freeSocketTimeoutMs ?? 4_000,
       scheduling: 'lifo' as const,
