@@ -18,7 +18,13 @@ import { openEmbeddedDb } from '../apps/server/src/db/embedded.ts';
 import { openPostgresDb } from '../apps/server/src/db/postgres.ts';
 import type { BenchFigure, BenchOptions, BenchSection } from './report.ts';
 import { cpuFigures, summarizeCpuProfile } from './support/cpu-profile.ts';
-import { BENCH_MODEL, BENCH_SECRET, startServerProcess, startSimulatorProcess } from './support/processes.ts';
+import {
+  BENCH_MODEL,
+  BENCH_SECRET,
+  cpuMsOf,
+  startServerProcess,
+  startSimulatorProcess,
+} from './support/processes.ts';
 import { type StreamResult, stream } from './support/sse-client.ts';
 
 const SECONDS = Number(process.env.BENCH_P3_SECONDS ?? 15);
@@ -82,6 +88,8 @@ interface CruxRun {
   result: Awaited<ReturnType<typeof closedLoop>>;
   stored: Awaited<ReturnType<typeof durable>>;
   cpu: ReturnType<typeof summarizeCpuProfile> | undefined;
+  /** The server process's CPU time (from /proc) over the run, per turn. */
+  cpuMsPerTurn: number;
 }
 
 /** One compiled server on a fresh set of users, `SECONDS` of closed-loop chats, then the durability check. */
@@ -103,6 +111,7 @@ async function throughCrux(
   const endsWithUsage = (r: StreamResult) =>
     r.status === 200 && r.last === '[DONE]' && r.events.at(-2)?.startsWith('{"type":"usage"') === true;
   process.stderr.write(`  ${SECONDS} s through Crux (pid ${server.pid}, ${JSON.stringify(env)})…\n`);
+  const cpuBefore = cpuMsOf(server.pid);
   const result = await closedLoop(
     (i) =>
       stream({
@@ -114,12 +123,13 @@ async function throughCrux(
       }),
     endsWithUsage,
   );
+  const cpuMsPerTurn = (cpuMsOf(server.pid) - cpuBefore) / Math.max(1, result.done + result.failed);
   await server.stop(); // SIGTERM: in-flight settlements finish first
   const stored = await durable(options, server.dataDir, userIds);
   server.remove();
   const cpu = PROFILE ? summarizeCpuProfile(profileDir) : undefined;
   rmSync(profileDir, { recursive: true, force: true });
-  return { result, stored, cpu };
+  return { result, stored, cpu, cpuMsPerTurn };
 }
 
 const durableIn = ({ result, stored }: CruxRun) =>
@@ -174,6 +184,11 @@ export async function runP3(options: BenchOptions): Promise<BenchSection> {
     {
       label: 'ratio to direct',
       crux: `${((100 * crux.perSecond) / direct.perSecond).toFixed(1)} %`,
+      goal: 'informational',
+    },
+    {
+      label: 'server CPU per turn',
+      crux: `${plain.cpuMsPerTurn.toFixed(2)} ms`,
       goal: 'informational',
     },
     {
