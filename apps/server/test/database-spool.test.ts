@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesRepo } from '../src/chat/messages-repo.ts';
-import type { Db } from '../src/db/types.ts';
+import type { Db, Queryable } from '../src/db/types.ts';
 import { DatabaseSpool } from '../src/ledger/database-spool.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import type { TurnRecord } from '../src/ledger/turn-record.ts';
@@ -12,16 +12,22 @@ import { type Harness, startHarness } from './support/harness.ts';
 const MODEL = 'google/gemini-2.5-pro';
 const SECRET = 'reconcile-secret-0123456789abcdef0123456789';
 
-/** The real database, except that every transaction fails at its commit (a pooler dropped it). */
+/** The real database, except that every transaction (and a one-statement settlement) fails at its commit (a pooler dropped it). */
 function failingAtCommit(db: Db): Db {
+  const failing = <T>(work: (tx: Queryable) => Promise<T>) =>
+    db.transaction(async (tx) => {
+      await work(tx);
+      throw new Error('Connection terminated unexpectedly');
+    });
   return {
     ...db,
     kind: db.kind,
-    transaction: (work) =>
-      db.transaction(async (tx) => {
-        await work(tx);
-        throw new Error('Connection terminated unexpectedly');
-      }),
+    // A settlement written as one statement (crux_settle_turn) fails the same way: not committed.
+    query: (sql, params) =>
+      /^\s*select\s+crux_settle_turn\b/i.test(sql)
+        ? failing((tx) => tx.query(sql, params))
+        : db.query(sql, params),
+    transaction: failing,
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesRepo } from '../src/chat/messages-repo.ts';
-import type { Db } from '../src/db/types.ts';
+import type { Db, Queryable } from '../src/db/types.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { FileSpool } from '../src/ledger/spool.ts';
 import type { TurnRecord } from '../src/ledger/turn-record.ts';
@@ -10,16 +10,22 @@ import { type Harness, startHarness } from './support/harness.ts';
 
 const MODEL = 'google/gemini-2.5-pro';
 
-/** The real database, except that every transaction fails as if the server went away at its commit. */
+/** The real database, except that every transaction (and a one-statement settlement) fails as if the server went away at its commit. */
 function failingAtCommit(db: Db): Db {
+  const failing = <T>(work: (tx: Queryable) => Promise<T>) =>
+    db.transaction(async (tx) => {
+      await work(tx);
+      throw new Error('Connection terminated unexpectedly');
+    });
   return {
     ...db,
     kind: db.kind,
-    transaction: (work) =>
-      db.transaction(async (tx) => {
-        await work(tx);
-        throw new Error('Connection terminated unexpectedly');
-      }),
+    // A settlement written as one statement (crux_settle_turn) fails the same way: not committed.
+    query: (sql, params) =>
+      /^\s*select\s+crux_settle_turn\b/i.test(sql)
+        ? failing((tx) => tx.query(sql, params))
+        : db.query(sql, params),
+    transaction: failing,
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AssistantMessage } from '../chat/messages-repo.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { Budgets } from './budgets.ts';
@@ -186,9 +187,13 @@ export class Ledger {
   /**
    * Writes a turn in one transaction (`within`, else its own): the settlement (or, for a cost
    * still unknown, the annotation) and its companions. Idempotent: a replay after a success
-   * changes nothing.
+   * changes nothing. A settlement with at most an answer beside it is one statement.
    */
   async write(record: TurnRecord, late = false, within?: Queryable): Promise<void> {
+    if (!within && !late && !record.pending && !record.recommendation && !record.idempotent) {
+      await settleTurn(this.db, record.rowId, record.settlement, record.message);
+      return;
+    }
     const work = async (tx: Queryable) => {
       if (record.pending) await annotateIn(tx, record.rowId, record.settlement);
       else await this.settleIn(tx, record.rowId, record.settlement);
@@ -204,25 +209,53 @@ export class Ledger {
    * reservations the pending rows', so no row shared by every turn is locked here.
    */
   private async settleIn(tx: Queryable, rowId: string, s: Settlement): Promise<void> {
-    await tx.query(SETTLE, [
-      rowId,
-      s.status,
-      s.servedModel ?? null,
-      s.generationId ?? null,
-      s.promptTokens ?? null,
-      s.completionTokens ?? null,
-      s.totalTokens ?? null,
-      s.cachedTokens ?? null,
-      s.reasoningTokens ?? null,
-      s.costUsd ?? null,
-      s.costSource,
-      s.latencyMs ?? null,
-      s.ttftMs ?? null,
-      s.errorCode ?? null,
-      s.finishReason ?? null,
-    ]);
+    await tx.query(SETTLE, settlementParams(rowId, s));
   }
 }
+
+/** $1 row id, $2-$15 the settlement, as SETTLE and crux_settle_turn take them. */
+function settlementParams(rowId: string, s: Settlement): unknown[] {
+  return [
+    rowId,
+    s.status,
+    s.servedModel ?? null,
+    s.generationId ?? null,
+    s.promptTokens ?? null,
+    s.completionTokens ?? null,
+    s.totalTokens ?? null,
+    s.cachedTokens ?? null,
+    s.reasoningTokens ?? null,
+    s.costUsd ?? null,
+    s.costSource,
+    s.latencyMs ?? null,
+    s.ttftMs ?? null,
+    s.errorCode ?? null,
+    s.finishReason ?? null,
+  ];
+}
+
+/**
+ * A settlement with at most the turn's answer beside it (the common end of a chat turn): one
+ * statement, `crux_settle_turn`, doing what SETTLE and insertAssistantMessage do in a transaction.
+ */
+async function settleTurn(
+  db: Db,
+  rowId: string,
+  s: Settlement,
+  answer: AssistantMessage | undefined,
+): Promise<void> {
+  await db.query(SETTLE_TURN, [
+    ...settlementParams(rowId, s),
+    answer?.id ?? null,
+    answer?.userId ?? null,
+    answer?.content ?? null,
+    answer?.requestId ?? null,
+  ]);
+}
+
+const SETTLE_TURN = `select crux_settle_turn($1::uuid, $2::text, $3::text, $4::text, $5::int, $6::int, $7::int,
+  $8::int, $9::int, $10::numeric, $11::text, $12::int, $13::int, $14::text, $15::text, $16::uuid, $17::uuid,
+  $18::text, $19::uuid)`;
 
 /** $1 row id, $2-$15 the settlement; a row already settled (or detached from its user) leaves no counter change. */
 const SETTLE = `with settled as (
