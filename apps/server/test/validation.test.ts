@@ -57,6 +57,23 @@ describe('bad input gets a clear 4xx JSON error and changes nothing', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('counts a chunked body (no Content-Length) against the same limit as it arrives', async () => {
+    const chunked = (text: string) => ({
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([text]).stream(),
+      duplex: 'half' as const,
+    });
+    const over = await h.request('/v1/chat', chunked(JSON.stringify({ message: 'x'.repeat(100_000) })));
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    // Under the limit, the body is read and validated as any other.
+    const under = await h.request('/v1/chat', chunked('{"message": 12}'));
+    expect(under.status).toBe(400);
+    expect(await under.json()).toMatchObject({ error: { code: 'validation_failed' } });
+  });
+
   it.each([
     ['/v1/auth/signup', '{"email": "a@b.co"}'],
     ['/v1/auth/signup', '{"email": "not-an-email", "password": "long enough"}'],

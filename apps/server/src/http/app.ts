@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AuthService } from '../auth/auth-service.ts';
@@ -30,6 +29,7 @@ import type { ProfilesRepo } from '../users/profiles-repo.ts';
 import type { UsersRepo } from '../users/users-repo.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireUser } from './auth-middleware.ts';
+import { limitBodySize } from './body-limit.ts';
 import { clientAddress } from './client-address.ts';
 import { errorBody, STATUS_BY_CODE } from './error-status.ts';
 import { limitRefusal } from './limit-refusal.ts';
@@ -96,14 +96,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const log = deps.log ?? (() => {});
+  const accessLog = deps.log;
   // X-Request-Id from the client (1-64 of A-Z a-z 0-9 _ - =) or a new UUID; echoed on every response.
   app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
-    // Headers are sent here; a stream's body may still be flowing.
-    log(
+    // Headers are sent here; a stream's body may still be flowing. No line is formatted without a log.
+    accessLog?.(
       `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.var.requestId}`,
     );
   });
@@ -126,16 +127,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     );
   }
   const limitBody = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      // The rest of the body is never read: the connection cannot carry another request.
-      onError: (c) =>
-        c.json(
-          errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`, c.var.requestId),
-          413,
-          { connection: 'close' },
-        ),
-    });
+    // The rest of the body is never read: the connection cannot carry another request.
+    limitBodySize(maxSize, (c) =>
+      c.json(
+        errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`, c.var.requestId),
+        413,
+        { connection: 'close' },
+      ),
+    );
   const anyBody = limitBody(MAX_BODY_BYTES);
   const importBody = limitBody(IMPORT_MAX_BYTES);
   // The path may sit under a prefix (the Edge Function serves the app under /crux).
