@@ -196,24 +196,14 @@ export class Ledger {
     }
     const work = async (tx: Queryable) => {
       if (record.pending) await annotateIn(tx, record.rowId, record.settlement);
-      else await this.settleIn(tx, record.rowId, record.settlement);
+      else await settleTurn(tx, record.rowId, record.settlement, undefined);
       await writeCompanions(tx, record, late);
     };
     await (within ? work(within) : this.db.transaction(work));
   }
-
-  /**
-   * The settlement itself, one statement: only a pending row changes, so a replay after success
-   * changes nothing. With it the row's reservation leaves its user's counter for the day and its
-   * cost joins it; the server's spend is the rollups' (triggers in the same statement) and its
-   * reservations the pending rows', so no row shared by every turn is locked here.
-   */
-  private async settleIn(tx: Queryable, rowId: string, s: Settlement): Promise<void> {
-    await tx.query(SETTLE, settlementParams(rowId, s));
-  }
 }
 
-/** $1 row id, $2-$15 the settlement, as SETTLE and crux_settle_turn take them. */
+/** $1 row id, $2-$15 the settlement, as crux_settle_turn takes them. */
 function settlementParams(rowId: string, s: Settlement): unknown[] {
   return [
     rowId,
@@ -235,11 +225,14 @@ function settlementParams(rowId: string, s: Settlement): unknown[] {
 }
 
 /**
- * A settlement with at most the turn's answer beside it (the common end of a chat turn): one
- * statement, `crux_settle_turn`, doing what SETTLE and insertAssistantMessage do in a transaction.
+ * The settlement, with the turn's answer when given, one statement (`crux_settle_turn`): only a
+ * pending row changes, so a replay after success changes nothing. With it the row's reservation
+ * leaves its user's counter for the day and its cost joins it; the server's spend is the rollups'
+ * (triggers in the same statement) and its reservations the pending rows', so no row shared by
+ * every turn is locked here.
  */
 async function settleTurn(
-  db: Db,
+  db: Queryable,
   rowId: string,
   s: Settlement,
   answer: AssistantMessage | undefined,
@@ -256,22 +249,6 @@ async function settleTurn(
 const SETTLE_TURN = `select crux_settle_turn($1::uuid, $2::text, $3::text, $4::text, $5::int, $6::int, $7::int,
   $8::int, $9::int, $10::numeric, $11::text, $12::int, $13::int, $14::text, $15::text, $16::uuid, $17::uuid,
   $18::text, $19::uuid)`;
-
-/** $1 row id, $2-$15 the settlement; a row already settled (or detached from its user) leaves no counter change. */
-const SETTLE = `with settled as (
-    update api_usage set
-      status = $2, served_model = coalesce($3, served_model), generation_id = coalesce($4, generation_id),
-      prompt_tokens = $5, completion_tokens = $6, total_tokens = $7, cached_tokens = $8, reasoning_tokens = $9,
-      cost_usd = $10::numeric, cost_source = $11, latency_ms = coalesce($12, latency_ms),
-      ttft_ms = coalesce($13, ttft_ms), error_code = coalesce($14, error_code),
-      finish_reason = coalesce($15, finish_reason), settled_at = now()
-    where id = $1 and status = 'pending'
-    returning user_id, created_at, reserved_usd, cost_usd)
-  insert into spend_counters as c (scope, day, spent)
-  select user_id::text, (created_at at time zone 'utc')::date, coalesce(cost_usd, 0) from settled where user_id is not null
-  on conflict (scope, day) do update
-    set reserved = greatest(c.reserved - coalesce((select reserved_usd from settled), 0), 0),
-        spent = c.spent + excluded.spent`;
 
 /** Records what is known of a row still pending; a row settled meanwhile is left alone. */
 async function annotateIn(tx: Queryable, rowId: string, note: Note): Promise<void> {
