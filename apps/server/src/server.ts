@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { answerClientErrorsInJson } from './http/client-errors.ts';
+import { withDirectSse } from './http/node-streams.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import type { Reconciler } from './ledger/reconcile.ts';
 import { OpenRouterClient } from './llm/openrouter-client.ts';
@@ -137,8 +138,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const supabaseOrigin =
     config.supabaseUrl && config.supabaseAuth.anonKey ? new URL(config.supabaseUrl).origin : undefined;
   const site = webDir === false ? undefined : staticSite(webDir, { connectTo: supabaseOrigin });
-  const fetch: typeof app.fetch = (request, env, context) =>
-    site && isSiteRequest(request) ? site.fetch(request, env, context) : app.fetch(request, env, context);
+  // Chat streams are written straight to Node's response (http/node-streams.ts).
+  const fetch = withDirectSse((request, env) =>
+    site && isSiteRequest(request) ? site.fetch(request, env) : app.fetch(request, env),
+  );
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(started));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/env.ts';
 import { type Harness, startHarness, TEST_JWT_SECRET } from './support/harness.ts';
+import { readChat } from './support/sse.ts';
 
 const APP = 'https://climb.example.com';
 let h: Harness;
@@ -31,6 +32,23 @@ describe('CORS_ORIGINS', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(response.headers.get('access-control-expose-headers')).toContain('retry-after');
+  });
+
+  it('sends a chat stream with the CORS grant, Vary: Origin and X-Request-Id', async () => {
+    const { token } = await h.signup();
+    const response = await h.request('/v1/chat', {
+      method: 'POST',
+      token,
+      json: { message: 'how do I rest between attempts?' },
+      headers: { origin: APP },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    expect(response.headers.get('vary')).toContain('Origin');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(await readChat(response)).toMatchObject({ done: true, text: expect.stringContaining('coach') });
   });
 
   it('gives any other origin no CORS grant', async () => {

@@ -1,6 +1,7 @@
 import { errorBodySchema } from '@crux/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
+import { readChat } from './support/sse.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -57,5 +58,23 @@ describe('request ids', { timeout: 60_000 }, () => {
       expect(body.error.request_id).toBe(id);
       expect(log.some((line) => line.endsWith(`request_id=${id}`))).toBe(true);
     }
+  });
+
+  it('sends a chat stream with its X-Request-Id, logs it as 200 and puts the id in its error event', async () => {
+    const { token } = await h.signup();
+    h.simulator.enqueue({ failAfterChunks: 2 });
+    const response = await h.request('/v1/chat', {
+      method: 'POST',
+      token,
+      json: { message: 'tell me about heel hooks' },
+      headers: { 'x-request-id': 'stream-4712' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('stream-4712');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const chat = await readChat(response);
+    expect(chat.done).toBe(true);
+    expect(chat.events.at(-1)).toMatchObject({ type: 'error', error: { request_id: 'stream-4712' } });
+    expect(log).toContainEqual(expect.stringMatching(/^POST \/v1\/chat 200 .* request_id=stream-4712$/));
   });
 });

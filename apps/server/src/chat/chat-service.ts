@@ -12,7 +12,7 @@ import { AppError } from '../shared/errors.ts';
 import type { MessagesRepo } from './messages-repo.ts';
 import { buildChatPrompt, CHAT_HISTORY_SIZE, chatSystemMessage } from './prompt.ts';
 import { type OpenedTurn, StaleContextError, type TurnOpener } from './turn-opener.ts';
-import { bestEffort, EventOutput } from './upstream-turn.ts';
+import { bestEffort, type ChatEventSink, EventOutput } from './upstream-turn.ts';
 
 /** A stream failure as the client's error event: a contract error code (the ledger keeps the detailed one). */
 function clientFacing(failure: { code: string; message: string }): { code: ErrorCode; message: string } {
@@ -48,7 +48,8 @@ const NO_HOOKS: ChatHooks = { failed: async () => {} };
 
 export interface ChatRun {
   requestId: string;
-  events: ReadableStream<ChatEvent>;
+  /** Sends the turn's events to the client's sink (see http/sse.ts), in order; call it once. */
+  attach(sink: ChatEventSink): void;
   /** The client went away: stop the upstream; the cost is still settled. */
   abort(): void;
 }
@@ -112,16 +113,9 @@ export class ChatService {
       await this.giveBack(turn);
       throw error instanceof AppError ? error : toClientError(error);
     }
-    let controller!: ReadableStreamDefaultController<ChatEvent>;
-    const events = new ReadableStream<ChatEvent>({
-      start: (c) => {
-        controller = c; // runs synchronously, inside the constructor
-      },
-      cancel: () => call.abort(),
-    });
-    const output = new EventOutput(controller);
+    const output = new EventOutput();
     this.deps.background.run(this.pump({ call, output, hooks }));
-    return { requestId, events, abort: () => call.abort() };
+    return { requestId, attach: (sink) => output.attach(sink), abort: () => call.abort() };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fingerprintOf, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import type { ChatEvent, ChatRun, ChatService, CompletedChat } from './chat-service.ts';
+import type { ChatRun, ChatService, CompletedChat } from './chat-service.ts';
 
 /**
  * Chat with an optional `Idempotency-Key`: a repeat (same user, 24 h) calls no LLM and bills
@@ -32,12 +32,13 @@ export class IdempotentChat {
 }
 
 function replay(requestId: string, stored: CompletedChat): ChatRun {
-  const events = new ReadableStream<ChatEvent>({
-    start(controller) {
-      controller.enqueue({ type: 'delta', content: stored.content });
-      controller.enqueue(stored.usage);
-      controller.close();
+  return {
+    requestId,
+    attach(sink) {
+      void sink.send({ type: 'delta', content: stored.content });
+      void sink.send(stored.usage);
+      sink.end();
     },
-  });
-  return { requestId, events, abort: () => {} };
+    abort: () => {},
+  };
 }

@@ -1,44 +1,94 @@
 import type { Context } from 'hono';
+import type { ChatEvent, ChatRun } from '../chat/chat-service.ts';
+import type { ChatEventSink } from '../chat/upstream-turn.ts';
+import type { AppEnv } from './app-env.ts';
+import { sseData } from './sse-data.ts';
+import { directSseSlot, NodeSseSink } from './sse-node.ts';
 
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+};
+
+/**
+ * A `text/event-stream` response of a chat run: each event as one `data:` line of JSON, then
+ * `data: [DONE]`; the client going away aborts the run (its cost is still settled). On the Node
+ * server the events are written straight to its response (sse-node.ts); elsewhere (Deno, Hono's
+ * `app.request`) they are a web stream. Either way the run pushes into a sink.
+ */
+export function sseResponse(c: Context<AppEnv>, run: ChatRun): Response {
+  const requestId = c.var.requestId;
+  const slot = directSseSlot(c.env);
+  if (slot) {
+    slot.sink = new NodeSseSink(slot.outgoing, requestId, () => run.abort());
+    run.attach(slot.sink);
+    // Headers only: the server writes them, with every middleware's, then the events.
+    return c.body(null, 200, SSE_HEADERS);
+  }
+  let sink!: WebSseSink;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        sink = new WebSseSink(controller, requestId); // runs inside the constructor
+      },
+      pull() {
+        sink.pulled();
+      },
+      cancel() {
+        sink.cancelled();
+        run.abort();
+      },
+    },
+    { highWaterMark: WEB_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
+  );
+  run.attach(sink);
+  return c.body(body, 200, SSE_HEADERS);
+}
+
+/** What the web stream holds for a reader that is behind, before the run waits for it. */
+const WEB_BUFFER_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const DONE = encoder.encode('data: [DONE]\n\n');
 
-/**
- * A `text/event-stream` response: each event as one `data:` line of JSON (JSON never holds a raw
- * line break), then `data: [DONE]`. One ReadableStream pulling from `events`: no TransformStream,
- * writer or per-event promise chain (hono's streamSSE), so an open stream costs little memory.
- * `onCancel` runs when the client goes away. An `error` event carries the request's id, as every
- * error body does.
- */
-export function sseResponse<T extends object>(
-  c: Context,
-  events: ReadableStream<T>,
-  onCancel: () => void,
-): Response {
-  const requestId: string = c.get('requestId');
-  const reader = events.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await reader.read();
-      if (next.done) {
-        controller.enqueue(DONE);
-        controller.close();
-      } else controller.enqueue(encoder.encode(`data: ${serialize(next.value, requestId)}\n\n`));
-    },
-    cancel() {
-      onCancel();
-      reader.cancel().catch(() => {});
-    },
-  });
-  return c.body(body, 200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-}
+/** The events as a web stream's bytes; `send` waits (a promise) while the reader is behind. */
+class WebSseSink implements ChatEventSink {
+  private done = false;
+  private behind: Promise<void> | undefined;
+  private release: (() => void) | undefined;
 
-function serialize(event: object, requestId: string): string {
-  if ('type' in event && event.type === 'error' && 'error' in event && typeof event.error === 'object')
-    return JSON.stringify({ ...event, error: { ...event.error, request_id: requestId } });
-  return JSON.stringify(event);
+  constructor(
+    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
+    private readonly requestId: string,
+  ) {}
+
+  send(event: ChatEvent): Promise<void> | undefined {
+    if (this.done) return undefined;
+    this.controller.enqueue(encoder.encode(`data: ${sseData(event, this.requestId)}\n\n`));
+    if ((this.controller.desiredSize ?? 1) > 0) return undefined;
+    this.behind ??= new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+    return this.behind;
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.controller.enqueue(DONE);
+    this.controller.close();
+  }
+
+  /** The reader took enough: the run may send again. */
+  pulled(): void {
+    const release = this.release;
+    this.behind = undefined;
+    this.release = undefined;
+    release?.();
+  }
+
+  cancelled(): void {
+    this.done = true;
+    this.pulled();
+  }
 }

@@ -140,12 +140,13 @@ export class MeteredCall {
   }
 
   /**
-   * Reads the stream to its end, handing on each piece of text. The generation id is written on
+   * Reads the stream to its end, handing on each piece of text (and waiting while `onText`'s
+   * promise, a slow client, is pending). The generation id is written on
    * the pending row (for the reconciler, should this instance die mid-stream) once the first text
    * has been handed on, or ATTACH_AFTER_MS after the id came if no text came by then: the first
    * token never waits behind that write (on the embedded database a query is CPU on this thread).
    */
-  async read(onText?: (text: string) => void): Promise<CollectedStream> {
+  async read(onText?: (text: string) => Promise<void> | undefined): Promise<CollectedStream> {
     let id: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let soon = false;
@@ -157,13 +158,14 @@ export class MeteredCall {
     };
     const read = await collectStream(this.stream, this.startedAt, {
       onText: (text) => {
-        onText?.(text);
+        const wait = onText?.(text);
         // Once the text is on its way to the client (promise jobs run before any timer).
         if (id !== undefined && !soon) {
           soon = true;
           clearTimeout(timer);
           timer = setTimeout(attach, 0);
         }
+        return wait;
       },
       onGeneration: (generationId) => {
         id = generationId;

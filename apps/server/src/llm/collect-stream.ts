@@ -16,12 +16,16 @@ export interface CollectedStream {
 }
 
 export interface CollectHandlers {
-  onText?: (text: string) => void;
+  /** A promise when the text's reader is not keeping up: the next part is read once it settles. */
+  onText?: (text: string) => Promise<void> | undefined;
   /** The generation id, once, as soon as it is known. */
   onGeneration?: (id: string) => void;
 }
 
-/** Reads a stream to its end, handing each piece of text to `onText` as it arrives. */
+/**
+ * Reads a stream to its end, handing each piece of text to `onText` as it arrives, and pausing
+ * while `onText`'s promise is pending (a slow client holds the upstream, not a growing buffer).
+ */
 export async function collectStream(
   stream: ChatStream,
   startedAt: number,
@@ -37,33 +41,41 @@ export async function collectStream(
     ttftMs: undefined,
   };
   if (read.generationId) handlers.onGeneration?.(read.generationId);
-  for await (const part of stream.parts) apply(read, part, startedAt, handlers);
+  for await (const part of stream.parts) {
+    const wait = apply(read, part, startedAt, handlers);
+    if (wait) await wait;
+  }
   return read;
 }
 
-function apply(read: CollectedStream, part: StreamPart, startedAt: number, handlers: CollectHandlers): void {
+function apply(
+  read: CollectedStream,
+  part: StreamPart,
+  startedAt: number,
+  handlers: CollectHandlers,
+): Promise<void> | undefined {
   switch (part.type) {
     case 'text-delta':
       read.ttftMs ??= Math.round(performance.now() - startedAt);
       read.text += part.text;
-      handlers.onText?.(part.text);
-      return;
+      return handlers.onText?.(part.text);
     case 'usage':
       read.usage = part.usage;
-      return;
+      return undefined;
     case 'served-model':
       read.servedModel = part.model;
-      return;
+      return undefined;
     case 'generation':
-      if (read.generationId) return;
+      if (read.generationId) return undefined;
       read.generationId = part.id;
       handlers.onGeneration?.(part.id);
-      return;
+      return undefined;
     case 'finish':
       read.finishReason = part.reason;
-      return;
+      return undefined;
     case 'error':
       read.failure = { code: part.code, message: part.message };
       read.finishReason ??= 'error';
+      return undefined;
   }
 }

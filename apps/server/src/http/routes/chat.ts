@@ -21,7 +21,7 @@ export function chatRoutes(deps: {
     const run = await deps.anonymousQuota.around(c.var.user, c.var.clientAddress, 'chat', () =>
       deps.chat.start(c.var.user.id, message, key),
     );
-    return sseResponse(c, run.events, () => run.abort());
+    return sseResponse(c, run);
   });
 
   app.get('/chat/messages', async (c) => {
