@@ -1,5 +1,5 @@
 import { chatMessagesSchema, chatUsageEventSchema } from '@crux/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   expectAuthRequired,
   expectError,
@@ -123,6 +123,23 @@ describe('chat: errors', () => {
     expect(reply.events.at(-1)).toMatchObject({
       type: 'error',
       error: { code: 'upstream_error', request_id: 'support-ticket-42' },
+    });
+  });
+
+  it('POST stops the upstream when the client cancels the stream, and settles the turn as aborted', async () => {
+    const { token, userId } = await h.user();
+    h.simulator.enqueue({ chunkDelayMs: 30 });
+    const response = await h.request('/v1/chat', { method: 'POST', token, json: { message: 'Long answer?' } });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"type":"delta"');
+    await reader.cancel();
+    await vi.waitFor(async () => {
+      await h.settled();
+      const rows = await h.db.query<{ status: string; error_code: string | null }>(
+        'select status, error_code from api_usage where user_id = $1',
+        [userId],
+      );
+      expect(rows).toEqual([{ status: 'aborted', error_code: 'client_disconnected' }]);
     });
   });
 
