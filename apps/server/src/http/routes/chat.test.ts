@@ -129,7 +129,11 @@ describe('chat: errors', () => {
   it('POST stops the upstream when the client cancels the stream, and settles the turn as aborted', async () => {
     const { token, userId } = await h.user();
     h.simulator.enqueue({ chunkDelayMs: 30 });
-    const response = await h.request('/v1/chat', { method: 'POST', token, json: { message: 'Long answer?' } });
+    const response = await h.request('/v1/chat', {
+      method: 'POST',
+      token,
+      json: { message: 'Long answer?' },
+    });
     const reader = response.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"type":"delta"');
     await reader.cancel();
