@@ -109,6 +109,8 @@ export function composeApp(
     budgets,
     {
       spoolRetryMs: options.spoolRetryMs,
+      // Edge Functions on the same database spool there; a file-spool server drains it too.
+      alsoDrain: config.spool === 'database' ? [] : [new DatabaseSpool(db)],
       onQuarantined: (turns, where) => {
         metrics.spoolQuarantined(turns.length);
         for (const turn of turns)

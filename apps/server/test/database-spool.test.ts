@@ -200,3 +200,34 @@ describe('the turn spool in the database (CRUX_SPOOL=database, as on Edge Functi
     expect(await queued()).toEqual([]);
   });
 });
+
+describe('a server with the file spool beside Edge Functions on the same database', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ server: { spoolRetryMs: 0, sweepIntervalMs: 300 } }); // CRUX_SPOOL=file
+  });
+  afterAll(() => h.close());
+
+  it('drains turn_spool too: its sweep writes what an Edge Function spooled there, once', async () => {
+    const { token, userId } = await h.signup();
+    const requestId = randomUUID();
+    await new MessagesRepo(h.server.db).add(userId, 'user', 'asked on the Edge', requestId);
+    const attempt = await h.server.ledger.open({ requestId, userId, endpoint: 'chat', model: MODEL });
+    // What an Edge Function whose commit failed left behind.
+    await new DatabaseSpool(h.server.db).append({
+      rowId: attempt.rowId,
+      settlement: { status: 'ok', costSource: 'usage', costUsd: '0.0000031', totalTokens: 5 },
+      message: { id: randomUUID(), userId, requestId, content: 'answered on the Edge' },
+      endedAt: new Date().toISOString(),
+    });
+
+    await expect
+      .poll(() => history(h, token), { timeout: 10_000 })
+      .toEqual(['asked on the Edge', 'answered on the Edge']);
+    expect(await h.records(token)).toMatchObject([{ status: 'ok', cost_usd: '0.0000031', total_tokens: 5 }]);
+    const [left] = await h.server.db.query<{ n: number }>(
+      `select count(*)::int as n from turn_spool where status = 'queued'`,
+    );
+    expect(left).toEqual({ n: 0 });
+  });
+});

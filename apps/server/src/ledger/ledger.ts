@@ -39,6 +39,11 @@ export interface LedgerOptions {
   spoolRetryMs?: number | undefined;
   /** Spooled turns the database refused for good, just moved aside (an operator alert, a metric). */
   onQuarantined?: ((turns: QuarantinedTurn[], where: string) => void) | undefined;
+  /**
+   * Spools of other instances this one drains too (never appends to): a Node server with the file
+   * spool also drains `turn_spool`, which Edge Functions beside it on the same database fill.
+   */
+  alsoDrain?: TurnSpool[] | undefined;
 }
 
 type Note = Pick<Settlement, 'latencyMs' | 'ttftMs' | 'errorCode' | 'servedModel' | 'finishReason'>;
@@ -136,13 +141,17 @@ export class Ledger {
   }
 
   /**
-   * Applies spooled turns in order; returns how many landed. Entries the database refuses for
-   * good are moved aside (see `TurnSpool.drain`) and reported to `onQuarantined`.
+   * Applies spooled turns in order (this instance's spool, then `alsoDrain`'s); returns how many
+   * landed. Entries the database refuses for good are moved aside (see `TurnSpool.drain`) and reported to `onQuarantined`.
    */
   async replaySpool(): Promise<number> {
-    const { applied, quarantined } = await this.spool.drain((entry, tx) => this.write(entry, true, tx));
-    if (quarantined.length > 0) this.options.onQuarantined?.(quarantined, this.spool.location);
-    return applied;
+    let total = 0;
+    for (const spool of [this.spool, ...(this.options.alsoDrain ?? [])]) {
+      const { applied, quarantined } = await spool.drain((entry, tx) => this.write(entry, true, tx));
+      if (quarantined.length > 0) this.options.onQuarantined?.(quarantined, spool.location);
+      total += applied;
+    }
+    return total;
   }
 
   /** The spooled turns moved aside, for an operator. */
