@@ -1,4 +1,5 @@
 import { type IncomingMessage, request } from 'node:http';
+import { text as readAll } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -13,19 +14,6 @@ function postChat(h: Harness, token: string, message: string): Promise<IncomingM
     req.once('response', resolve);
     req.once('error', reject);
     req.end(body);
-  });
-}
-
-function readAll(response: IncomingMessage): Promise<string> {
-  response.setEncoding('utf8');
-  let text = '';
-  response.on('data', (piece: string) => {
-    text += piece;
-  });
-  response.resume();
-  return new Promise((resolve, reject) => {
-    response.once('end', () => resolve(text));
-    response.once('error', reject);
   });
 }
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text as readAll } from 'node:stream/consumers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NodeSseSink } from './sse-node.ts';
 
@@ -15,19 +16,6 @@ async function serve(
   const request = get(`http://127.0.0.1:${port}/`);
   const [response] = (await once(request, 'response')) as [IncomingMessage];
   return { server, response };
-}
-
-function readAll(response: IncomingMessage): Promise<string> {
-  response.setEncoding('utf8');
-  let text = '';
-  response.on('data', (piece: string) => {
-    text += piece;
-  });
-  response.resume();
-  return new Promise((resolve, reject) => {
-    response.once('end', () => resolve(text));
-    response.once('error', reject);
-  });
 }
 
 const dataLines = (text: string) =>
