@@ -128,7 +128,7 @@ describe('coach, chat, usage and settings in a real browser', () => {
     await context.fill(text);
     await page.getByText(`${text.length} / 2000 characters`).waitFor();
     await page.getByLabel('Another hold colour').fill('teal');
-    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('radio', { name: 'Sport' }).check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
