@@ -121,6 +121,18 @@ describe('crux reconcile explains itself', { timeout: 120_000 }, () => {
         /^Quarantined in the turn_spool table: ledger row table-bad-row, spooled .*, 1 failed attempt\(s\): .*uuid/m,
       );
       expect(result.stdout).toMatch(/^2 spooled turn\(s\) are quarantined: kept, not written/m);
+      expect(result.stdout).toContain('queue them again: crux reconcile --requeue');
+
+      // Queued again: tried once more (still refused here), moved aside again, never doubled.
+      const again = await cruxFor(h, ['reconcile', '--requeue', '--older-than', '7200', '--deadline', '0']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^Queued 1 quarantined turn\(s\) again \(.*settlements\.jsonl\)\.$/m);
+      expect(again.stdout).toContain('Queued 1 quarantined turn(s) again (the turn_spool table).');
+      expect(again.stdout).toMatch(
+        /^Quarantined in .*settlements\.jsonl: ledger row file-bad-row, spooled .*, 1 failed attempt\(s\)/m,
+      );
+      expect(again.stdout).toMatch(/^2 spooled turn\(s\) are quarantined/m);
+      expect(await new FileSpool(h.dataDir).quarantined()).toHaveLength(1);
     } finally {
       await h.restart();
     }

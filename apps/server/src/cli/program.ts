@@ -134,6 +134,10 @@ export function buildProgram(done: (code: number) => void): Command {
       120,
     )
     .option('--timeout <seconds>', 'give up each upstream lookup after this long', positiveSeconds, 10)
+    .option(
+      '--requeue',
+      'first queue spooled turns that were moved aside (quarantined) again, once their cause is fixed',
+    )
     .addHelpText(
       'after',
       '\nPrints a line per row and a summary; exit 0 when no row it took is left pending, 1 otherwise.' +

@@ -23,6 +23,8 @@ export interface ReconcileOptions {
   deadline: number;
   /** Each `/generation` lookup gives up after this many seconds. */
   timeout: number;
+  /** Spooled turns moved aside are queued again first (the cause fixed). */
+  requeue?: boolean | undefined;
 }
 
 /** How many pending rows one run takes at most (the oldest first). */
@@ -50,6 +52,8 @@ export function runReconcile(
     let replayed = 0;
     let quarantined = 0;
     for (const spool of spools) {
+      const requeued = options.requeue ? await spool.requeue() : 0;
+      if (requeued) print(`Queued ${requeued} quarantined turn(s) again (${spool.location}).`);
       const applied = await new Ledger(db, spool).replaySpool();
       replayed += applied;
       if (applied) print(`Applied ${applied} turn(s) from the spool (${spool.location}).`);
@@ -64,7 +68,7 @@ export function runReconcile(
     if (quarantined)
       print(
         `${quarantined} spooled turn(s) are quarantined: kept, not written, because the database refuses them. ` +
-          'Fix the cause, then queue them again (README: "A turn is stored whole or spooled whole").',
+          'Fix the cause, then queue them again: crux reconcile --requeue.',
       );
     let rows = await reconciler.pendingRows({ olderThanMs: options.olderThan * 1000 }, MAX_ROWS);
     print(

@@ -96,6 +96,14 @@ export class DatabaseSpool implements TurnSpool {
     }));
   }
 
+  async requeue(): Promise<number> {
+    const rows = await this.db.query<{ seq: string }>(
+      `update turn_spool set status = 'queued', attempts = 0, last_error = null, quarantined_at = null
+       where status = 'quarantined' returning seq::text as seq`,
+    );
+    return rows.length;
+  }
+
   private async drainAll(apply: SpoolApply): Promise<DrainResult> {
     const result: DrainResult = { applied: 0, quarantined: [] };
     for (;;) {

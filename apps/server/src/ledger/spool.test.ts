@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSpool, type SpooledTurn } from './spool.ts';
 import { POISON_AFTER_ATTEMPTS } from './spool-drain.ts';
@@ -151,4 +153,58 @@ describe('FileSpool', () => {
       ['b', 0],
     ]);
   });
+
+  it('queues the entries moved aside again, once, their failures forgotten', async () => {
+    for (const id of ['a', 'poison', 'b']) await spool.append(turn(id));
+    let fixed = false;
+    const written: string[] = [];
+    const apply = async (entry: SpooledTurn) => {
+      if (entry.rowId === 'poison' && !fixed) throw refused();
+      written.push(entry.rowId);
+    };
+    await spool.drain(apply);
+    expect((await spool.quarantined()).map((q) => q.rowId)).toEqual(['poison']);
+
+    fixed = true; // the operator fixed the cause
+    expect(await spool.requeue()).toBe(1);
+    expect(await spool.quarantined()).toEqual([]);
+    expect(await spool.requeue()).toBe(0);
+    const seen: SpooledTurn[] = [];
+    const result = await spool.drain(async (entry) => {
+      seen.push(entry);
+      await apply(entry);
+    });
+    expect(result).toEqual({ applied: 1, quarantined: [] });
+    expect(seen).toEqual([
+      expect.objectContaining({ rowId: 'poison', settlement: turn('poison').settlement }),
+    ]);
+    expect(seen[0]).not.toHaveProperty('reason');
+    expect(seen[0]?.attempts ?? 0).toBe(0);
+    expect(written).toEqual(['a', 'b', 'poison']);
+    expect(await spool.size()).toBe(0);
+  });
+
+  it('loses nothing another process appends while this one drains (a server and crux reconcile)', async () => {
+    const count = 200;
+    const appender = fileURLToPath(new URL('../../test/support/spool-appender.ts', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
+    const child = spawn(tsx, [appender, dir, String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    const written = new Set<string>();
+    const record = async (entry: SpooledTurn) => void written.add(entry.rowId);
+    let drains = 0;
+    while (running) {
+      await spool.drain(record);
+      drains++;
+    }
+    expect(await exited).toBe(0);
+    await spool.drain(record);
+    expect(drains).toBeGreaterThan(1);
+    expect(written.size).toBe(count);
+    expect(await spool.size()).toBe(0);
+  }, 60_000);
 });

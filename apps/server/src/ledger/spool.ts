@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { takeFileLock } from './file-lock.ts';
 import {
   type DrainResult,
   planDrain,
@@ -31,6 +32,8 @@ export interface TurnSpool {
   size(): Promise<number>;
   /** The records moved aside, oldest first: kept for an operator, never applied again by a drain. */
   quarantined(): Promise<QuarantinedTurn[]>;
+  /** Puts the records moved aside back in the spool, their failures forgotten; how many. */
+  requeue(): Promise<number>;
   /** Where the records are kept, for an operator (a path, a table). */
   readonly location: string;
 }
@@ -40,11 +43,16 @@ export interface TurnSpool {
  * Each line is fsynced before `append` resolves. A drain reads a snapshot and applies it without
  * holding up appends; what was appended meanwhile is kept after the entries left over. Entries
  * moved aside go to `quarantined.jsonl` beside it (fsynced before they leave the spool).
- * One instance per data directory.
+ *
+ * A server and `crux reconcile` may open the same directory: every read-and-rewrite of the files
+ * and every append holds a lock shared across processes (`file-lock.ts`), and one process at a
+ * time drains (another finds the drain lock taken and leaves the work to it). Without them, an
+ * append landing while another process renamed its rewrite into place was lost.
  */
 export class FileSpool implements TurnSpool {
   readonly path: string;
   readonly quarantinePath: string;
+  private readonly drainLockPath: string;
   private lock: Promise<unknown> = Promise.resolve();
   private draining: Promise<DrainResult> | undefined;
 
@@ -53,6 +61,7 @@ export class FileSpool implements TurnSpool {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'settlements.jsonl');
     this.quarantinePath = join(dir, 'quarantined.jsonl');
+    this.drainLockPath = join(dir, 'drain');
   }
 
   get location(): string {
@@ -83,7 +92,31 @@ export class FileSpool implements TurnSpool {
     return parse<QuarantinedTurn>(await readFile(this.quarantinePath, 'utf8').catch(() => ''));
   }
 
+  requeue(): Promise<number> {
+    return this.exclusive(async () => {
+      const turns = await this.quarantined();
+      if (turns.length === 0) return 0;
+      const lines = turns.map(
+        ({ attempts, quarantinedAt, reason, lastError, ...turn }) => `${JSON.stringify(turn)}\n`,
+      );
+      // Back in the spool durably before the quarantine is emptied: a crash in between keeps them in both.
+      await appendSynced(this.path, `\n${lines.join('')}`);
+      await writeSynced(this.quarantinePath, '');
+      return turns.length;
+    });
+  }
+
   private async drainOnce(apply: SpoolApply): Promise<DrainResult> {
+    const release = await takeFileLock(this.drainLockPath, false);
+    if (!release) return { applied: 0, quarantined: [] }; // another process is draining
+    try {
+      return await this.drainHeld(apply);
+    } finally {
+      await release();
+    }
+  }
+
+  private async drainHeld(apply: SpoolApply): Promise<DrainResult> {
     const snapshot = await this.exclusive(() => this.readText());
     const entries = parse<SpooledTurn>(snapshot);
     if (entries.length === 0) return { applied: 0, quarantined: [] };
@@ -94,7 +127,9 @@ export class FileSpool implements TurnSpool {
     );
     // Moved aside durably before they leave the spool: a crash in between keeps them in both.
     if (quarantined.length > 0)
-      await appendSynced(this.quarantinePath, quarantined.map((q) => `${JSON.stringify(q)}\n`).join(''));
+      await this.exclusive(() =>
+        appendSynced(this.quarantinePath, quarantined.map((q) => `${JSON.stringify(q)}\n`).join('')),
+      );
     const gone = new Set<SpooledTurn>([...plan.applied, ...plan.quarantined.map((q) => q.entry)]);
     const { stopped } = plan;
     await this.exclusive(async () => {
@@ -108,15 +143,7 @@ export class FileSpool implements TurnSpool {
             : entry,
         )
         .map((entry) => `${JSON.stringify(entry)}\n`);
-      const temporary = `${this.path}.tmp`;
-      const file = await open(temporary, 'w');
-      try {
-        await file.writeFile(left.join('') + appended);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, this.path);
+      await writeSynced(this.path, left.join('') + appended);
     });
     return { applied: plan.applied.length, quarantined };
   }
@@ -125,9 +152,17 @@ export class FileSpool implements TurnSpool {
     return readFile(this.path, 'utf8').catch(() => '');
   }
 
-  /** One file operation at a time within this process. */
+  /** One file operation at a time: within this process, then across processes. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(work, work);
+    const locked = async () => {
+      const release = await takeFileLock(this.path, true);
+      try {
+        return await work();
+      } finally {
+        await release?.();
+      }
+    };
+    const run = this.lock.then(locked, locked);
     this.lock = run.catch(() => {});
     return run;
   }
@@ -142,6 +177,19 @@ async function appendSynced(path: string, text: string): Promise<void> {
   } finally {
     await file.close();
   }
+}
+
+/** Replaces a file's content whole: a synced temporary file renamed over it. */
+async function writeSynced(path: string, text: string): Promise<void> {
+  const temporary = `${path}.tmp`;
+  const file = await open(temporary, 'w');
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
 }
 
 function parse<T>(text: string): T[] {
