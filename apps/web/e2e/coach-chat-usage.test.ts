@@ -115,6 +115,11 @@ describe('coach, chat, usage and settings in a real browser', () => {
     const summary = await api<{ total: { cost_usd: string; requests: number } }>('/v1/usage');
     expect(summary.total.requests).toBeGreaterThanOrEqual(3);
     await expect.poll(() => total.textContent()).toBe(`$${summary.total.cost_usd}`);
+    // Every call was today, the stopped one too (settled after the chat page last read the
+    // limits): today's spend is the same figure, not one cached before that settlement.
+    await expect
+      .poll(() => page.getByTestId('spent-today').textContent())
+      .toMatch(new RegExp(`^\\$${summary.total.cost_usd.replace('.', '\\.')}( |$)`));
     await page.getByRole('table', { name: 'By endpoint' }).getByText('recommendations').waitFor();
     await page.getByText('Cost per day (UTC, USD)').waitFor();
     await expectAccessible(page, 'usage');

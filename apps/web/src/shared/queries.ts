@@ -43,6 +43,13 @@ export function useProfile() {
   return useQuery<Profile>({ queryKey: keys.profile, queryFn: () => crux.profile.get() });
 }
 
+/**
+ * Spend and limits are read again whenever a page shows them (the cached figures stay on screen
+ * meanwhile, and offline): a turn settles after its stream ends, sometimes seconds later from
+ * OpenRouter's generation stats, so figures cached by an earlier page would lag the ledger.
+ */
+export const FRESH = { staleTime: 0 } as const;
+
 export function useLimits() {
-  return useQuery({ queryKey: keys.limits, queryFn: () => crux.usage.limits() });
+  return useQuery({ queryKey: keys.limits, queryFn: () => crux.usage.limits(), ...FRESH });
 }

@@ -21,7 +21,7 @@ export function LimitsCard({ limits }: { limits: UsageLimits }) {
       </div>
       <div>
         <dt>Spent today</dt>
-        <dd>
+        <dd data-testid="spent-today">
           {formatUsd(budget_usd.spent)}
           {budget_usd.limit && <small className="muted"> of {formatUsd(budget_usd.limit)}</small>}
         </dd>

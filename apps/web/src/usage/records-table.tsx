@@ -4,7 +4,7 @@ import { crux } from '../api/crux.ts';
 import { downloadText } from '../shared/download.ts';
 import { ErrorText } from '../shared/error-text.tsx';
 import { formatDateTime, formatUsd } from '../shared/format.ts';
-import { keys } from '../shared/queries.ts';
+import { FRESH, keys } from '../shared/queries.ts';
 import { ScrollRegion } from '../shared/scroll-region.tsx';
 import { recordsCsv } from './records-csv.ts';
 
@@ -17,6 +17,7 @@ export function RecordsTable() {
     queryFn: ({ pageParam }) => crux.usage.records({ limit: PAGE, before: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_before,
+    ...FRESH,
   });
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const rows = records.data?.pages.flatMap((page) => page.records) ?? [];

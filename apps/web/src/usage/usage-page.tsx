@@ -5,13 +5,17 @@ import { PageTitle } from '../app/page-title.tsx';
 import { BarChart } from '../shared/bar-chart.tsx';
 import { ErrorText } from '../shared/error-text.tsx';
 import { formatUsd } from '../shared/format.ts';
-import { keys, useLimits } from '../shared/queries.ts';
+import { FRESH, keys, useLimits } from '../shared/queries.ts';
 import { LimitsCard } from './limits-card.tsx';
 import { RecordsTable } from './records-table.tsx';
 import { SummaryTable } from './summary-table.tsx';
 
 function useSummary(group_by: 'day' | 'endpoint' | 'model') {
-  return useQuery({ queryKey: [...keys.usage, group_by], queryFn: () => crux.usage.summary({ group_by }) });
+  return useQuery({
+    queryKey: [...keys.usage, group_by],
+    queryFn: () => crux.usage.summary({ group_by }),
+    ...FRESH,
+  });
 }
 
 export default function UsagePage() {
@@ -23,6 +27,7 @@ export default function UsagePage() {
     queryKey: [...keys.usage, 'admin'],
     queryFn: () => crux.admin.usage({ group_by: 'user' }),
     retry: false,
+    ...FRESH,
   });
   const days = useMemo(
     () => ({
