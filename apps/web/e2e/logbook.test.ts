@@ -130,6 +130,12 @@ describe('the logbook in a real browser', () => {
     await context.setOffline(true);
     await page.reload();
     await page.getByRole('heading', { name: 'Log a climb' }).waitFor();
+    // The list cannot load offline: said so, not an endless "Loading…" (the browser may still
+    // think it is online, as Chromium does here after a reload: then the failed fetch says it).
+    await page
+      .getByRole('region', { name: 'Your climbs' })
+      .getByText(/when you are back online|No connection to Crux/)
+      .waitFor();
     await logClimb(page, { grade: '7A', outcome: 'Fail', reasons: ['Finger Strength'] });
     await page.getByTestId('waiting-badge').getByText('1 waiting').waitFor();
     await page.getByText('will be sent when you are back online').waitFor();

@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { onlineManager, QueryClient } from '@tanstack/react-query';
 import { CruxApiError } from '../api/crux.ts';
 import { session } from '../auth/session.ts';
 
@@ -9,6 +9,10 @@ function retry(failures: number, error: unknown): boolean {
 }
 
 export function createQueryClient(): QueryClient {
+  // TanStack Query assumes it is online until an 'offline' event: an app opened without signal
+  // would try every query, fail and show errors. Started from the browser's own view, queries
+  // wait (paused) and run once the connection is back.
+  onlineManager.setOnline(navigator.onLine);
   const client = new QueryClient({
     defaultOptions: {
       queries: { retry, staleTime: 30_000, refetchOnWindowFocus: false },

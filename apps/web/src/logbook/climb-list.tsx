@@ -30,7 +30,15 @@ export function ClimbList({ vocabulary, holdColors }: { vocabulary: Vocabulary; 
         />
       </div>
       <ErrorText error={climbs.error} />
-      {climbs.isPending && <p className="muted">Loading…</p>}
+      {climbs.isPending &&
+        (climbs.fetchStatus === 'paused' ? (
+          <p className="muted" data-testid="climbs-offline">
+            No connection: your climbs show here when you are back online. What you log now is kept on this
+            device.
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        ))}
       {climbs.isSuccess && all.length === 0 && <p className="muted">No climbs here yet.</p>}
       <ul className="climb-list" aria-label="Climbs, newest first">
         {all.map((climb) => (
