@@ -16,7 +16,9 @@ export function createQueryClient(): QueryClient {
   const client = new QueryClient({
     defaultOptions: {
       queries: { retry, staleTime: 30_000, refetchOnWindowFocus: false },
-      mutations: { retry: false },
+      // A change is tried at once and fails clearly offline; never held and sent later unseen
+      // (a plan costs money). Climbs logged offline have their own outbox.
+      mutations: { retry: false, networkMode: 'always' },
     },
   });
   // One user's data never shows to the next one signing in on this browser.
