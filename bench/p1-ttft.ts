@@ -18,7 +18,9 @@ import { benchCatalog, timeOpenTurnAlone } from './support/open-turn-alone.ts';
 import {
   BENCH_MODEL,
   BENCH_SECRET,
+  type Child,
   cpuMsOf,
+  startBareGatewayProcess,
   startServerProcess,
   startSimulatorProcess,
 } from './support/processes.ts';
@@ -70,6 +72,10 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
   const userId = randomUUID();
   const token = await new TokenService({ secret: BENCH_SECRET }).sign(userId, 'p1@bench.local');
   const catalog = await benchCatalog(simulator.url);
+  // The floor, on a Postgres server only: what any gateway pays for one durable write first.
+  const gateway: Child | undefined = options.databaseUrl
+    ? await startBareGatewayProcess(simulator.url, options.databaseUrl)
+    : undefined;
 
   const direct = () =>
     timeStream({
@@ -94,18 +100,33 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
       isToken: (data) => data.startsWith('{"type":"delta"'),
     });
 
+  const throughGateway = (url: string) =>
+    timeStream({
+      url,
+      headers: {},
+      body: QUESTION,
+      isToken: (data) =>
+        data !== '[DONE]' && (JSON.parse(data) as { choices?: unknown[] }).choices?.length === 1,
+    });
+
   for (let i = 0; i < WARMUP; i++) {
     await direct();
     await throughCrux();
+    if (gateway) await throughGateway(gateway.url);
   }
   const directTimes: Timing[] = [];
   const cruxTimes: Timing[] = [];
+  const gatewayOverheads: number[] = [];
   const started = performance.now();
   const window = { fromUs: monotonicUs(), toUs: 0 };
   const cpuBefore = cpuMsOf(server.pid);
   for (let i = 0; i < ITERATIONS; i++) {
     directTimes.push(await direct());
     cruxTimes.push(await throughCrux());
+    if (gateway) {
+      const before = await direct(); // paired with its own direct call, as Crux's
+      gatewayOverheads.push((await throughGateway(gateway.url)).ttft - before.ttft);
+    }
     if ((i + 1) % 100 === 0) process.stderr.write(`  ${i + 1}/${ITERATIONS} iterations\n`);
   }
   const elapsed = (performance.now() - started) / 1000;
@@ -114,6 +135,7 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
   window.toUs = monotonicUs();
   if (process.env.BENCH_SERVER_LOG) writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
   await server.stop(); // SIGTERM: in-flight settlements finish first; the profile is written
+  await gateway?.stop();
   await simulator.stop();
   // The database's share: the same round trip alone, the server stopped (so nothing competes).
   const alone = await timeOpenTurnAlone({
@@ -164,6 +186,12 @@ export async function runP1(options: BenchOptions): Promise<BenchSection> {
     },
     { label: 'server CPU per chat', crux: formatMs(cpuPerChat), goal: 'informational' },
   ];
+  if (gateway)
+    figures.push({
+      label: 'floor: bare gateway overhead p50 / p99',
+      crux: `${formatMs(percentile(gatewayOverheads, 50))} / ${formatMs(percentile(gatewayOverheads, 99))}`,
+      goal: 'informational (one durable insert, then the stream piped; bench/support/bare-gateway.ts)',
+    });
   figures.push(...cpuFigures(cpu));
   return {
     id: 'P1',

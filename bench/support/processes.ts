@@ -68,6 +68,16 @@ export function startSimulatorProcess(defaults: Scenario): Promise<Child> {
   );
 }
 
+/** P1's floor (`bare-gateway.ts`): one durable insert, then the upstream's stream piped. */
+export function startBareGatewayProcess(upstreamUrl: string, databaseUrl: string): Promise<Child> {
+  return startChild(
+    ['--import', 'tsx', join(REPO, 'bench/support/bare-gateway.ts'), upstreamUrl, databaseUrl],
+    { PATH: process.env.PATH },
+    /gateway at (\S+)/,
+    'the bare gateway',
+  );
+}
+
 export interface ServerProcessOptions {
   upstreamUrl: string;
   databaseUrl: string | undefined;
