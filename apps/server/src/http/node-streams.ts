@@ -1,7 +1,7 @@
 import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { DIRECT_SSE, type DirectSseSlot } from './sse-node.ts';
+import { DIRECT_SSE, type DirectSseSlot, SSE_CONTENT_TYPE } from './sse-node.ts';
 
 type Bindings = HttpBindings | Http2Bindings;
 type Fetch = (request: Request, env: Bindings) => Response | Promise<Response>;
@@ -39,7 +39,8 @@ function finish(response: Response, slot: DirectSseSlot): Response {
   const { sink } = slot;
   if (!sink) return response;
   // Replaced on the way out (an error handler): that answer goes instead, the turn is abandoned.
-  if (response.status !== 200 || response.body !== null) {
+  // (Not judged by `response.body`: on @hono/node-server's light Response that builds a web one.)
+  if (response.status !== 200 || response.headers.get('content-type') !== SSE_CONTENT_TYPE) {
     sink.cancel();
     return response;
   }

@@ -3,6 +3,7 @@ import type { ChatEvent } from '../chat/chat-service.ts';
 import type { ChatEventSink } from '../chat/upstream-turn.ts';
 import { sseData } from './sse-data.ts';
 
+export const SSE_CONTENT_TYPE = 'text/event-stream';
 const DONE = 'data: [DONE]\n\n';
 /** Text queued in one tick beyond this is written at once (so a burst never piles up unchecked). */
 const FLUSH_AT = 16 * 1024;
@@ -26,7 +27,8 @@ export function directSseSlot(env: unknown): DirectSseSlot | undefined {
 
 /**
  * SSE written straight to Node's response. The events of one tick are joined and written once
- * on the next tick (one chunk, one socket write), up to FLUSH_AT. `res.cork()` is not used: on
+ * on the next tick (one chunk, one socket write), up to FLUSH_AT; the head waits for that tick
+ * too, so it leaves with the events already there (an answer that came whole: one write). `res.cork()` is not used: on
  * Node 24 an `end()` while corked sends the buffered chunks after the terminator, and an
  * `uncork()` writes each buffered piece with its own syscall. When the socket's buffer is
  * full `send` returns a promise that settles on 'drain', so a slow client holds the upstream
@@ -62,8 +64,7 @@ export class NodeSseSink implements ChatEventSink {
     this.opened = true;
     this.res.writeHead(200, headers);
     if (this.ended) this.finish();
-    else if (this.queued) this.flush();
-    else this.res.flushHeaders();
+    else this.schedule();
   }
 
   /** The response will not stream after all (replaced by another): the turn is abandoned. */
@@ -78,10 +79,7 @@ export class NodeSseSink implements ChatEventSink {
     this.queued += `data: ${sseData(event, this.requestId)}\n\n`;
     if (!this.opened) return undefined;
     if (this.queued.length >= FLUSH_AT) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flush);
-    }
+    else this.schedule();
     if (!this.res.writableNeedDrain) return undefined;
     this.drained ??= new Promise<void>((resolve) => {
       this.release = resolve;
@@ -96,9 +94,20 @@ export class NodeSseSink implements ChatEventSink {
     if (this.opened && !this.gone) this.finish();
   }
 
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    process.nextTick(this.flush);
+  }
+
+  /** Writes what is queued (the head alone when nothing is, so the client knows the stream is on). */
   private readonly flush = (): void => {
     this.scheduled = false;
-    if (this.gone || this.ended || !this.queued || this.res.destroyed) return;
+    if (this.gone || this.ended || this.res.destroyed) return;
+    if (!this.queued) {
+      if (!this.res.headersSent) this.res.flushHeaders();
+      return;
+    }
     const text = this.queued;
     this.queued = '';
     this.res.write(text);

@@ -3,10 +3,10 @@ import type { ChatEvent, ChatRun } from '../chat/chat-service.ts';
 import type { ChatEventSink } from '../chat/upstream-turn.ts';
 import type { AppEnv } from './app-env.ts';
 import { sseData } from './sse-data.ts';
-import { directSseSlot, NodeSseSink } from './sse-node.ts';
+import { directSseSlot, NodeSseSink, SSE_CONTENT_TYPE } from './sse-node.ts';
 
 const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
+  'content-type': SSE_CONTENT_TYPE,
   'cache-control': 'no-cache',
   connection: 'keep-alive',
 };
