@@ -69,6 +69,9 @@ export interface CommittedCall extends CallResult {
  * with the billed cost whatever happens (answer, mid-stream error, cut, client abort).
  */
 export class MeteredCalls {
+  /** Each user's pseudonym, computed once (an HMAC) while the map holds it. */
+  private readonly pseudonyms = new Map<string, string>();
+
   constructor(private readonly deps: MeteredCallsDeps) {}
 
   /**
@@ -100,7 +103,7 @@ export class MeteredCalls {
       const stream = await client.streamChat({
         model,
         messages: request.messages,
-        user: pseudonymFor(attempt.userId, this.deps.pseudonymKey),
+        user: this.pseudonymOf(attempt.userId),
         signal: abort.signal,
         ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
         maxTokens,
@@ -112,7 +115,20 @@ export class MeteredCalls {
       throw error;
     }
   }
+
+  private pseudonymOf(userId: string): string {
+    let pseudonym = this.pseudonyms.get(userId);
+    if (pseudonym === undefined) {
+      if (this.pseudonyms.size >= MAX_PSEUDONYMS) this.pseudonyms.clear();
+      pseudonym = pseudonymFor(userId, this.deps.pseudonymKey);
+      this.pseudonyms.set(userId, pseudonym);
+    }
+    return pseudonym;
+  }
 }
+
+/** Pseudonyms kept at most; beyond, the map starts over. */
+const MAX_PSEUDONYMS = 10_000;
 
 /** The longest a known generation id waits for the first text before it is written anyway. */
 const ATTACH_AFTER_MS = 100;
@@ -145,6 +161,7 @@ export class MeteredCall {
    * the pending row (for the reconciler, should this instance die mid-stream) once the first text
    * has been handed on, or ATTACH_AFTER_MS after the id came if no text came by then: the first
    * token never waits behind that write (on the embedded database a query is CPU on this thread).
+   * An answer that ended whole, with its cost, before the id was written leaves it to the settlement.
    */
   async read(onText?: (text: string) => Promise<void> | undefined): Promise<CollectedStream> {
     let id: string | undefined;
@@ -172,7 +189,10 @@ export class MeteredCall {
         timer = setTimeout(attach, ATTACH_AFTER_MS);
       },
     });
-    attach(); // not attached yet (no text came): now, before the settlement waits for it
+    // The answer came whole with its cost before the id was written: the settlement, which follows at
+    // once, carries the id (a round trip less); otherwise it is written now, before anything waits.
+    if (!read.failure && !this.aborted && read.usage?.cost !== undefined) clearTimeout(timer);
+    else attach();
     this.latencyMs = Math.round(performance.now() - this.startedAt);
     return read;
   }
