@@ -32,6 +32,14 @@ describe('exact money parsing', () => {
     });
   });
 
+  it('keeps exact the keys it is given, read literally', () => {
+    expect(parseJsonExact('{"a.b":0.10000000000000000001,"axb":0.5}', new Set(['a.b']))).toEqual({
+      'a.b': '0.10000000000000000001',
+      axb: 0.5,
+    });
+    expect(parseJsonExact('{"axb":0.10000000000000000001}', new Set(['a.b']))).toEqual({ axb: 0.1 });
+  });
+
   it('normalises decimal strings', () => {
     expect(toDecimalString('1.2e-9')).toBe('0.0000000012');
     expect(toDecimalString('3')).toBe('3');

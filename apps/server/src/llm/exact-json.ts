@@ -15,7 +15,7 @@ interface ReviverContext {
 export function parseJsonExact(text: string, moneyKeys: ReadonlySet<string> = MONEY_KEYS): unknown {
   // Most stream chunks carry no money at all: a plain parse is several times cheaper than one with
   // a reviver. A \u escape (`"\u0063ost"` is also "cost") takes the careful path.
-  if (!text.includes('\\u') && !mentionsAny(text, moneyKeys)) return JSON.parse(text);
+  if (!carefulPattern(moneyKeys).test(text)) return JSON.parse(text);
   return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
     if (moneyKeys.has(key) && typeof value === 'number' && context?.source)
       return toDecimalString(context.source);
@@ -23,16 +23,17 @@ export function parseJsonExact(text: string, moneyKeys: ReadonlySet<string> = MO
   } as (key: string, value: unknown) => unknown);
 }
 
-const quotedKeys = new WeakMap<ReadonlySet<string>, string[]>();
+const carefulPatterns = new WeakMap<ReadonlySet<string>, RegExp>();
 
-/** Whether any of the keys appears in the text as a quoted string (`"cost"`). */
-function mentionsAny(text: string, keys: ReadonlySet<string>): boolean {
-  let quoted = quotedKeys.get(keys);
-  if (!quoted) {
-    quoted = [...keys].map((key) => JSON.stringify(key));
-    quotedKeys.set(keys, quoted);
+/** What sends a text down the careful path: a `\u` escape, or any of the keys quoted (`"cost"`), in one scan. */
+function carefulPattern(keys: ReadonlySet<string>): RegExp {
+  let pattern = carefulPatterns.get(keys);
+  if (!pattern) {
+    const quoted = [...keys].map((key) => JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(['\\\\u', ...quoted].join('|'));
+    carefulPatterns.set(keys, pattern);
   }
-  return quoted.some((key) => text.includes(key));
+  return pattern;
 }
 
 /** A decimal in plain notation, exactly: `4e-7` → `0.0000004`, `"1.50"` → `1.5`. */
