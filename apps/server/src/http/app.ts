@@ -104,8 +104,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
     deps.metrics.request(c.req.method, c.req.routePath, c.res.status);
     // Headers are sent here; a stream's body may still be flowing. No line is formatted without a log.
+    // (`c.get`, not `c.var`, on every request's path: Hono builds a new object for each `c.var` read.)
     accessLog?.(
-      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.var.requestId}`,
+      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms request_id=${c.get('requestId')}`,
     );
   });
   app.use(

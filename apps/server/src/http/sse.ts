@@ -18,7 +18,7 @@ const SSE_HEADERS = {
  * `app.request`) they are a web stream. Either way the run pushes into a sink.
  */
 export function sseResponse(c: Context<AppEnv>, run: ChatRun): Response {
-  const requestId = c.var.requestId;
+  const requestId = c.get('requestId');
   const slot = directSseSlot(c.env);
   if (slot) {
     slot.sink = new NodeSseSink(slot.outgoing, requestId, () => run.abort());

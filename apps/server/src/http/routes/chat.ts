@@ -18,8 +18,10 @@ export function chatRoutes(deps: {
   app.post('/chat', async (c) => {
     const { message } = await readBody(c, chatRequestSchema);
     const key = checkIdempotencyKey(c.req.header('idempotency-key'));
-    const run = await deps.anonymousQuota.around(c.var.user, c.var.clientAddress, 'chat', () =>
-      deps.chat.start(c.var.user.id, message, key),
+    // `c.get`: each `c.var` read builds an object of every variable.
+    const user = c.get('user');
+    const run = await deps.anonymousQuota.around(user, c.get('clientAddress'), 'chat', () =>
+      deps.chat.start(user.id, message, key),
     );
     return sseResponse(c, run);
   });
