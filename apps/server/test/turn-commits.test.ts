@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
 const MODEL = 'google/gemini-2.5-pro';
@@ -44,6 +44,23 @@ describe('the generation id note of a chat turn', () => {
     await h.server.db.query(`update api_usage set status = 'ok', cost_usd = 0 where id = $1`, [id]);
     await h.server.db.query('select crux_attach_generation($1::uuid, $2::text)', [id, 'gen-2']);
     expect(await generationOf(id)).toBe('gen-1');
+  });
+
+  it('goes with the settlement, not a round trip of its own, when the answer came whole with its cost', async () => {
+    const { token, userId } = await h.signup();
+    const queries = vi.spyOn(h.server.db, 'query');
+    try {
+      expect((await h.chat(token, 'quick answer')).status).toBe(200);
+      const attached = queries.mock.calls.filter(([sql]) => sql.includes('crux_attach_generation'));
+      expect(attached).toEqual([]);
+    } finally {
+      queries.mockRestore();
+    }
+    const [row] = await h.server.db.query<{ generation_id: string | null; status: string }>(
+      'select generation_id, status from api_usage where user_id = $1',
+      [userId],
+    );
+    expect(row).toMatchObject({ generation_id: expect.any(String), status: 'ok' });
   });
 
   it('is on the row while the stream is still running', async () => {
