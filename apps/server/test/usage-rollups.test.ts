@@ -207,6 +207,31 @@ describe('usage rollups', () => {
     }
   });
 
+  it('answer a model name with quotes, backslashes and control characters as the same text (JSON built in SQL)', async () => {
+    const model = 'odd/"quoted"\\back\tslash\u00e9';
+    const [user] = await h.server.db.query<{ id: string }>(`select id from users limit 1`);
+    await h.server.db.query(
+      `insert into api_usage (id, request_id, user_id, endpoint, model, status, total_tokens, cost_usd,
+                              cost_source, created_at, settled_at)
+       values (gen_random_uuid(), gen_random_uuid(), $1, 'chat', $2, 'ok', 7, 0.5, 'usage', now(), now())`,
+      [user!.id, model],
+    );
+    const usage = new UsageQueries(h.server.db);
+    for (const userId of [null, user!.id]) {
+      const options = { userId, groupBy: 'model' as const };
+      const json = await usage.summaryJson(options);
+      expect(JSON.parse(json)).toEqual(await ledgerSummary(h.server.db, options));
+      expect(JSON.parse(json).rows.map((r: { key: string }) => r.key)).toContain(model);
+    }
+    const empty = await usage.summaryJson({
+      userId: null,
+      groupBy: 'user',
+      from: '2001-01-01',
+      to: '2001-01-02',
+    });
+    expect(JSON.parse(empty)).toEqual({ total: { requests: 0, tokens: 0, cost_usd: '0' }, rows: [] });
+  });
+
   it('are rebuilt from the ledger, set-based, with the same figures', async () => {
     const blocks = `select level, start_day::text, user_id::text, requests::text, tokens::text,
       trim_scale(cost_usd)::text as cost from usage_rollup_user_blocks order by 1, 2, 3`;

@@ -1,6 +1,6 @@
 import { CURSOR_AT, olderThan, pageOf } from '../db/page-cursor.ts';
 import type { Db } from '../db/types.ts';
-import { usageSummary } from './usage-summary.ts';
+import { usageSummary, usageSummaryJson } from './usage-summary.ts';
 
 export type GroupBy = 'day' | 'endpoint' | 'model' | 'user';
 
@@ -30,6 +30,13 @@ export interface UsageRecord {
 export interface UsageSummary {
   total: { requests: number; tokens: number; cost_usd: string };
   rows: Array<{ key: string; requests: number; tokens: number; cost_usd: string }>;
+}
+
+interface SummaryQuery {
+  userId: string | null;
+  groupBy: GroupBy;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 const iso = (column: string) => `to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -80,12 +87,12 @@ export class UsageQueries {
    * Totals and grouped rows for one user, or for everyone when `userId` is null (admin): read
    * from the usage rollups, equal to summing the ledger (see usage-summary.ts).
    */
-  summary(options: {
-    userId: string | null;
-    groupBy: GroupBy;
-    from?: string;
-    to?: string;
-  }): Promise<UsageSummary> {
+  summary(options: SummaryQuery): Promise<UsageSummary> {
     return usageSummary(this.db, options);
+  }
+
+  /** The same summary as JSON text, built by the database: what the routes send as it is. */
+  summaryJson(options: SummaryQuery): Promise<string> {
+    return usageSummaryJson(this.db, options);
   }
 }

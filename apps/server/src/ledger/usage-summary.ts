@@ -80,53 +80,69 @@ async function userBlocksPart(tx: Queryable, params: unknown[], options: Summary
     openEnd,
   });
   if (blocks.length === 0) return NOTHING;
-  // One index-only range scan per block.
+  // One index-only range scan per block, each already in user order (so merged, not sorted).
   return blocks
     .map(
-      (b) => `select user_id as k, requests, tokens, cost_usd from usage_rollup_user_blocks
-              where level = ${param(params, b.level)} and start_day = ${param(params, b.start)}::date`,
+      (b) => `(select user_id as k, requests, tokens, cost_usd from usage_rollup_user_blocks
+              where level = ${param(params, b.level)} and start_day = ${param(params, b.start)}::date
+              order by user_id)`,
     )
     .join(' union all ');
 }
 
-/** Sums the rollup rows and the pending rows by key, with the total, in one statement. */
+/**
+ * A group's key as JSON: user ids (uuid) and days (YYYY-MM-DD) need no escaping; a model or an
+ * endpoint is any text. A null key (rows detached from a deleted user) is `null`.
+ */
+const keyJson = (groupBy: GroupBy) =>
+  groupBy === 'user' || groupBy === 'day'
+    ? `coalesce('"' || k || '"', 'null')`
+    : `coalesce(to_json(k)::text, 'null')`;
+
+/**
+ * Sums the rollup rows and the pending rows by key, and the total, in one statement that
+ * answers the report as JSON text (`UsageSummary`): the 10,000 rows of the report by user cost
+ * the driver one value to read instead of 10,000 rows to parse, and the route no
+ * `JSON.stringify`. Counts are integers as JSON numbers, amounts exact decimal strings, the rows
+ * ordered by key (the subquery's order, kept by the aggregate reading it).
+ */
 async function summarise(db: Queryable, rollup: string, params: unknown[], options: SummaryOptions) {
   const pending = pendingPart(params, options);
-  const rows = await db.query<{
-    total: boolean;
-    key: string;
-    requests: number;
-    tokens: number;
-    cost_usd: string;
-  }>(
-    `select grouping(k) = 1 as total, k::text as key, coalesce(sum(requests::float8), 0)::int as requests,
-            coalesce(sum(tokens::float8), 0) as tokens, trim_scale(coalesce(sum(cost_usd), 0))::text as cost_usd
-     from (${rollup} union all ${pending}) usage
-     group by grouping sets ((k), ()) order by grouping(k), k`,
+  const row = `'{"key":' || ${keyJson(options.groupBy)} || ',"requests":' || requests || ',"tokens":' || tokens
+               || ',"cost_usd":"' || trim_scale(cost_usd) || '"}'`;
+  const [result] = await db.query<{ body: string }>(
+    `select '{"total":{"requests":' || coalesce(sum(requests), 0) || ',"tokens":' || coalesce(sum(tokens), 0)
+            || ',"cost_usd":"' || trim_scale(coalesce(sum(cost_usd), 0)) || '"},"rows":['
+            || coalesce(string_agg(${row}, ','), '') || ']}' as body
+     from (select k, sum(requests) as requests, sum(tokens) as tokens, sum(cost_usd) as cost_usd
+           from (${rollup} union all ${pending}) usage group by k order by k) grouped`,
     params,
   );
-  const summary: UsageSummary = { total: { requests: 0, tokens: 0, cost_usd: '0' }, rows: [] };
-  for (const { total, ...row } of rows) {
-    if (total) summary.total = { requests: row.requests, tokens: row.tokens, cost_usd: row.cost_usd };
-    else summary.rows.push(row);
-  }
-  return summary;
+  return result!.body;
 }
 
 /**
  * Totals and grouped rows for one user, or for everyone when `userId` is null (admin), read
  * from the usage rollups (kept by triggers on api_usage, see the migration `usage_rollups`) plus
  * the rows still pending: the same figures as summing the ledger, without scanning it. Amounts
- * are summed in SQL (`numeric`) and returned as exact text.
+ * are summed in SQL (`numeric`) and returned as exact text. The answer is the `UsageSummary`
+ * as JSON text, built by the database (see `summarise`).
  */
-export function usageSummary(db: Db, options: SummaryOptions): Promise<UsageSummary> {
+export function usageSummaryJson(db: Db, options: SummaryOptions): Promise<string> {
   const params: unknown[] = [];
   if (options.userId !== null)
     return summarise(db, userDailyPart(params, { ...options, userId: options.userId }), params, options);
   if (options.groupBy !== 'user') return summarise(db, dailyPart(params, options), params, options);
-  // The data's first and last day, then the blocks: both in one snapshot.
+  // The data's first and last day, then the blocks: both in one snapshot. The blocks arrive in
+  // user order; merging them beats hashing 10,000 groups and sorting them, which the planner,
+  // not knowing how many users there are, would choose.
   return db.transaction(async (tx) => {
-    await tx.query('set transaction isolation level repeatable read');
+    await tx.exec('set transaction isolation level repeatable read; set local enable_hashagg = off');
     return summarise(tx, await userBlocksPart(tx, params, options), params, options);
   });
+}
+
+/** The same report as an object (`usageSummaryJson` parsed). */
+export async function usageSummary(db: Db, options: SummaryOptions): Promise<UsageSummary> {
+  return JSON.parse(await usageSummaryJson(db, options)) as UsageSummary;
 }
