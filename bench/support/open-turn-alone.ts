@@ -30,7 +30,10 @@ export async function timeOpenTurnAlone(options: {
   count: number;
 }): Promise<number[]> {
   const db = options.databaseUrl
-    ? await openPostgresDb(options.databaseUrl, { poolSize: 1 })
+    ? await openPostgresDb(options.databaseUrl, {
+        poolSize: 1,
+        preparedStatements: /^(true|1)$/.test(process.env.DATABASE_PREPARED_STATEMENTS ?? ''),
+      })
     : await openEmbeddedDb(options.dataDir);
   const turns = new TurnOpener({
     db,

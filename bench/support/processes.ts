@@ -118,6 +118,10 @@ export async function startServerProcess(
       AUTH_JWT_SECRET: BENCH_SECRET,
       CRUX_DATA_DIR: dataDir,
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      // The bench's own setting, to compare both ways.
+      ...(process.env.DATABASE_PREPARED_STATEMENTS
+        ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+        : {}),
       ...options.env,
     },
     /listening on (http:\/\/\S+)/,

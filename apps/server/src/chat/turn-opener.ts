@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { prepared } from '../db/prepared.ts';
 import type { Db } from '../db/types.ts';
 import type { BudgetConfig } from '../ledger/budgets.ts';
 import { globalBudgetExceeded, priceUnknown, userBudgetExceeded } from '../ledger/budgets.ts';
@@ -52,8 +53,11 @@ export class StaleContextError extends Error {
   }
 }
 
-const OPEN_TURN = `select role, content from crux_open_chat_turn($1::uuid, $2::bigint, $3::int, $4::int, $5::uuid,
-  $6::text, $7::uuid, $8::uuid, $9::text, $10::numeric, $11::numeric, $12::numeric, $13::numeric)`;
+const OPEN_TURN = prepared(
+  'crux_open_chat_turn',
+  `select role, content from crux_open_chat_turn($1::uuid, $2::bigint, $3::int, $4::int, $5::uuid,
+  $6::text, $7::uuid, $8::uuid, $9::text, $10::numeric, $11::numeric, $12::numeric, $13::numeric)`,
+);
 
 /**
  * Opens a chat turn in one database round trip (`crux_open_chat_turn`): checks the cached

@@ -13,3 +13,9 @@ export const integer = (fallback: number, name: string) =>
       .regex(/^\d+$/, { error: `${name} must be a whole number of 0 or more` })
       .transform(Number),
   );
+
+/** `true`/`1` or `false`/`0`; false when unset. */
+export const flag = (name: string) =>
+  optional(z.enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })).transform(
+    (value) => value === 'true' || value === '1',
+  );

@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import { integer, optional } from './env-schema.ts';
+import { flag, integer, optional } from './env-schema.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
-
-const flag = (name: string) =>
-  optional(z.enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })).transform(
-    (value) => value === 'true' || value === '1',
-  );
 
 /** The environment's throttle, client-address and anonymous-user parts (see `envParts`). */
 export const throttleEnvParts = {

@@ -122,6 +122,19 @@ describe('database pool settings', () => {
     expect(config).toMatchObject({ poolSize: 25, queueTimeoutMs: 750 });
   });
 
+  it('prepares the turn statements only when DATABASE_PREPARED_STATEMENTS is true', () => {
+    expect(parseConfig(minimal)).toMatchObject({ preparedStatements: false });
+    expect(parseConfig({ ...minimal, DATABASE_PREPARED_STATEMENTS: 'true' })).toMatchObject({
+      preparedStatements: true,
+    });
+    expect(parseConfig({ ...minimal, DATABASE_PREPARED_STATEMENTS: '0' })).toMatchObject({
+      preparedStatements: false,
+    });
+    expect(problems({ ...minimal, DATABASE_PREPARED_STATEMENTS: 'yes' })).toEqual([
+      'DATABASE_PREPARED_STATEMENTS must be true or false',
+    ]);
+  });
+
   it('refuses sizes and waits that are not whole numbers in range, naming the variable', () => {
     for (const [name, value] of [
       ['DATABASE_POOL_SIZE', '0'],
@@ -148,6 +161,7 @@ describe('parseEnv', () => {
       spool: 'file',
       poolSize: 10,
       queueTimeoutMs: 5000,
+      preparedStatements: false,
     });
     expect(() => parseEnv({}, { database: envParts.database, model: envParts.model })).toThrow(
       /OPENROUTER_MODEL/,

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { identityEnvParts } from './env-identity.ts';
-import { integer, optional } from './env-schema.ts';
+import { flag, integer, optional } from './env-schema.ts';
 import {
   type AnonymousSettings,
   type NetworkSettings,
@@ -82,6 +82,7 @@ export const envParts = {
           .min(1, { error: 'DATABASE_QUEUE_TIMEOUT_MS must be at least 1 (milliseconds)' })
           .max(600_000, { error: 'DATABASE_QUEUE_TIMEOUT_MS must be at most 600000 (10 minutes)' }),
       ),
+      DATABASE_PREPARED_STATEMENTS: flag('DATABASE_PREPARED_STATEMENTS'),
     })
     .transform((env) => ({
       databaseUrl: env.DATABASE_URL,
@@ -90,6 +91,8 @@ export const envParts = {
       spool: env.CRUX_SPOOL ?? 'file',
       poolSize: env.DATABASE_POOL_SIZE,
       queueTimeoutMs: env.DATABASE_QUEUE_TIMEOUT_MS,
+      /** A chat turn's statements prepared once per connection (not behind a transaction-mode pooler). */
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     })),
   upstream: z
     .object({

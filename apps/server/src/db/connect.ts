@@ -14,6 +14,7 @@ export function openDb(
     ? openPostgresDb(options.databaseUrl, {
         poolSize: options.poolSize,
         queueTimeoutMs: options.queueTimeoutMs,
+        preparedStatements: options.preparedStatements,
         applicationName,
       })
     : openEmbeddedDb(options.dataDir, applicationName);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { AppError } from '../shared/errors.ts';
 import { connectionProblem } from './connection-errors.ts';
+import { preparedName } from './prepared.ts';
 import type { Db, Queryable } from './types.ts';
 
 export interface PoolSettings {
@@ -10,6 +11,11 @@ export interface PoolSettings {
   queueTimeoutMs?: number | undefined;
   /** Names every connection (`application_name`, in place of one the URL may carry): the instance id. */
   applicationName?: string | undefined;
+  /**
+   * Statements marked by `prepared` are prepared once per connection (`DATABASE_PREPARED_STATEMENTS`):
+   * only for a direct connection or a session-mode pooler, which keep a connection's statements.
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -38,8 +44,13 @@ const discardFor = (error: unknown) => (error instanceof pg.DatabaseError ? unde
 
 /** A Postgres server (Supabase included) through a `pg` connection pool. */
 export async function openPostgresDb(url: string, settings: PoolSettings | number = {}): Promise<Db> {
-  const { poolSize, queueTimeoutMs, applicationName }: PoolSettings =
+  const { poolSize, queueTimeoutMs, applicationName, preparedStatements }: PoolSettings =
     typeof settings === 'number' ? { poolSize: settings } : settings;
+  /** One statement on `client`, named when it is a marked one and the setting is on. */
+  const run = (client: pg.ClientBase, sql: string, params: readonly unknown[]) => {
+    const name = preparedStatements ? preparedName(sql) : undefined;
+    return name ? client.query({ name, text: sql, values: [...params] }) : client.query(sql, [...params]);
+  };
   const pool = new pg.Pool({
     connectionString: applicationName ? withApplicationName(url, applicationName) : url,
     max: poolSize ?? DEFAULT_POOL_SIZE,
@@ -85,7 +96,7 @@ export async function openPostgresDb(url: string, settings: PoolSettings | numbe
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      return (await oneStatement((client) => client.query(sql, [...params]))).rows as Row[];
+      return (await oneStatement((client) => run(client, sql, params))).rows as Row[];
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       const client = await connect();
@@ -100,7 +111,7 @@ export async function openPostgresDb(url: string, settings: PoolSettings | numbe
         await client.query('begin');
         const result = await work({
           async query<Row>(sql: string, params: readonly unknown[] = []) {
-            return (await client.query(sql, [...params])).rows as Row[];
+            return (await run(client, sql, params)).rows as Row[];
           },
           async exec(sql: string) {
             await client.query(sql);

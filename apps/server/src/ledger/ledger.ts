@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AssistantMessage } from '../chat/messages-repo.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { Budgets } from './budgets.ts';
@@ -107,7 +108,7 @@ export class Ledger {
    * waits for two durable commits only, its opening and its settlement.
    */
   async attachGeneration(rowId: string, generationId: string): Promise<void> {
-    await this.db.query('select crux_attach_generation($1::uuid, $2::text)', [rowId, generationId]);
+    await this.db.query(ATTACH_GENERATION, [rowId, generationId]);
   }
 
   /**
@@ -255,9 +256,17 @@ async function settleTurn(
   ]);
 }
 
-const SETTLE_TURN = `select crux_settle_turn($1::uuid, $2::text, $3::text, $4::text, $5::int, $6::int, $7::int,
+const SETTLE_TURN = prepared(
+  'crux_settle_turn',
+  `select crux_settle_turn($1::uuid, $2::text, $3::text, $4::text, $5::int, $6::int, $7::int,
   $8::int, $9::int, $10::numeric, $11::text, $12::int, $13::int, $14::text, $15::text, $16::uuid, $17::uuid,
-  $18::text, $19::uuid)`;
+  $18::text, $19::uuid)`,
+);
+
+const ATTACH_GENERATION = prepared(
+  'crux_attach_generation',
+  'select crux_attach_generation($1::uuid, $2::text)',
+);
 
 /** Records what is known of a row still pending; a row settled meanwhile is left alone. */
 async function annotateIn(tx: Queryable, rowId: string, note: Note): Promise<void> {
