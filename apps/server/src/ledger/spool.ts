@@ -169,27 +169,25 @@ export class FileSpool implements TurnSpool {
 }
 
 /** Appends `text` to a file and fsyncs it before resolving. */
-async function appendSynced(path: string, text: string): Promise<void> {
-  const file = await open(path, 'a');
-  try {
-    await file.appendFile(text);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+function appendSynced(path: string, text: string): Promise<void> {
+  return writeAndSync(path, 'a', text);
 }
 
 /** Replaces a file's content whole: a synced temporary file renamed over it. */
 async function writeSynced(path: string, text: string): Promise<void> {
   const temporary = `${path}.tmp`;
-  const file = await open(temporary, 'w');
+  await writeAndSync(temporary, 'w', text);
+  await rename(temporary, path);
+}
+
+async function writeAndSync(path: string, flags: 'a' | 'w', text: string): Promise<void> {
+  const file = await open(path, flags);
   try {
     await file.writeFile(text);
     await file.sync();
   } finally {
     await file.close();
   }
-  await rename(temporary, path);
 }
 
 function parse<T>(text: string): T[] {
